@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Device tree generation with libfdt. Pure: builds a blob from a description
+ * of the machine; never touches KVM. One static dtb_add_<node>() per node.
+ */
+#ifndef PINVM_DTB_H
+#define PINVM_DTB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum dtb_gic {
+	DTB_GIC_V2 = 2,
+	DTB_GIC_V3 = 3,
+};
+
+struct dtb_config {
+	uint64_t ram_base, ram_size;
+	unsigned int nr_cpus;
+	const uint64_t *mpidr;		/* nr_cpus entries, as read from MPIDR_EL1 */
+	enum dtb_gic gic;
+	uint64_t gic_dist_base, gic_dist_size;
+	uint64_t gic_redist_base, gic_redist_size;	/* v3: all redistributors */
+	uint64_t gic_cpuif_base, gic_cpuif_size;	/* v2 */
+	uint64_t uart_base, uart_size;
+	unsigned int uart_spi;
+	uint32_t uart_clock;		/* clock-frequency of the 16550, Hz */
+	/* PSCI_VERSION(maj,min) value: 0x1 = 0.1, 0x2 = 0.2, 0x10000 = 1.0 ... */
+	uint32_t psci_version;
+	const char *bootargs;		/* NULL or "" = no bootargs property */
+	uint64_t initrd_start, initrd_end;	/* both 0 = no initrd */
+};
+
+/**
+ * dtb_build() - build the device tree into @buf (at most @size bytes),
+ * packed. Node order and contents:
+ *   /  compatible "linux,dummy-virt", #address-cells 2, #size-cells 2,
+ *      interrupt-parent -> gic
+ *   /chosen  bootargs, linux,initrd-start/-end (u64), stdout-path "/uart@1000000"
+ *   /memory@80000000  device_type "memory", reg
+ *   /cpus  #address-cells 2 (1 when no MPIDR has Aff3), #size-cells 0;
+ *      cpu@N: device_type "cpu", compatible "arm,arm-v8", reg = MPIDR & 0xff00ffffff,
+ *      enable-method "psci" (when nr_cpus > 1)
+ *   /psci  per psci_version: 0.1 -> "arm,psci" + KVM 0.1 ids (cpu_suspend
+ *      0x95c1ba5e, cpu_off ..5f, cpu_on ..60, migrate ..61); 0.2 ->
+ *      "arm,psci-0.2"; >= 1.0 -> "arm,psci-1.0","arm,psci-0.2"; method "hvc"
+ *   /intc@...  GICv3 "arm,gic-v3" (dist + redist reg) or GICv2
+ *      "arm,cortex-a15-gic" (dist + cpuif), interrupt-controller,
+ *      #interrupt-cells 3, phandle
+ *   /timer  "arm,armv8-timer", 4 PPIs (13,14,11,10), level-low, always-on
+ *   /uart@1000000  "ns16550a", reg, interrupts SPI level-high, clock-frequency
+ * Returns: 0; -ENOSPC blob does not fit; -EINVAL bad config or libfdt error.
+ */
+int dtb_build(const struct dtb_config *cfg, void *buf, size_t size);
+
+#endif

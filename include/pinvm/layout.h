@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest physical memory map, compatible with kvmtool's arm64 layout so that
+ * guests built for kvmtool run unchanged.
+ *
+ *   0x0000_0000 +-----------------------------+
+ *               | (unmapped: reads 0)         |
+ *   0x0100_0000 | UART 16550A "ns16550a"      | 0x100 bytes, SPI 0 (kvmtool: 8250 @ 0x1000000)
+ *               | (unmapped)                  |
+ *               | GICv3 redistributors        | 128 KiB per vCPU, just below the distributor
+ *   0x3fff_0000 | GIC distributor (64 KiB)    | ends at 1 GiB
+ *               |   GICv2 CPU interface below | 0x3ffd_0000 (8 KiB)
+ *   0x4000_0000 | (unmapped)                  |
+ *   0x8000_0000 | RAM (--mem, default 256M)   |
+ *               |   kernel at RAM + text_offset (flat binaries: RAM + 0x80000)
+ *               |   initrd, then DTB near the top of RAM
+ *               +-----------------------------+
+ */
+#ifndef PINVM_LAYOUT_H
+#define PINVM_LAYOUT_H
+
+#define LAYOUT_RAM_BASE		0x80000000ULL
+#define LAYOUT_UART_BASE	0x01000000ULL
+#define LAYOUT_UART_SIZE	0x100ULL
+/* SPI number (GIC INTID 32 + n); the DT uses the SPI number */
+#define LAYOUT_UART_SPI		0
+
+#define LAYOUT_GIC_DIST_SIZE	0x10000ULL
+#define LAYOUT_GIC_DIST_BASE	(0x40000000ULL - LAYOUT_GIC_DIST_SIZE)
+#define LAYOUT_GIC_REDIST_SIZE	0x20000ULL	/* per vCPU, GICv3 */
+#define LAYOUT_GIC_CPUIF_SIZE	0x2000ULL	/* GICv2 CPU interface */
+#define LAYOUT_GIC_CPUIF_BASE	(LAYOUT_GIC_DIST_BASE - 0x20000ULL)
+
+/* Flat (header-less) binaries load here, as kvmtool assumes. */
+#define LAYOUT_FLAT_TEXT_OFFSET	0x80000ULL
+
+/* Arch timer PPIs (INTID - 16): secure, non-secure, virtual, hypervisor */
+#define LAYOUT_TIMER_PPI_SEC	13
+#define LAYOUT_TIMER_PPI_NS	14
+#define LAYOUT_TIMER_PPI_VIRT	11
+#define LAYOUT_TIMER_PPI_HYP	10
+
+#define LAYOUT_DTB_MAX_SIZE	0x10000ULL	/* 64 KiB */
+#define LAYOUT_MAX_VCPUS	512
+
+#endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel, initrd and DTB placement. Pure: parses buffers and computes guest
+ * addresses; copying into guest RAM is a memcpy done by the caller.
+ *
+ * Documentation/arch/arm64/booting.rst: the Image header is 64 bytes, little
+ * endian: code0, code1, text_offset, image_size, flags, res2..res4, magic
+ * "ARM\x64" at offset 56, res5. The Image must sit at a 2 MiB aligned base +
+ * text_offset; image_size bytes from there must be free (BSS included). The
+ * DTB must be 8-byte aligned, within one 2 MiB region, at most 2 MiB.
+ */
+#ifndef PINVM_LOADER_H
+#define PINVM_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOADER_IMAGE_MAGIC	0x644d5241U	/* "ARM\x64" */
+#define LOADER_HEADER_SIZE	64
+/* Largest kernel we accept after decompression. */
+#define LOADER_MAX_KERNEL	(512ULL << 20)
+
+enum loader_kind {
+	LOADER_KIND_IMAGE,	/* arm64 Image with a valid header */
+	LOADER_KIND_FLAT,	/* no Image header: flat binary */
+};
+
+struct loader_image {
+	enum loader_kind kind;
+	uint64_t text_offset;	/* offset from a 2 MiB aligned base */
+	uint64_t image_size;	/* bytes to reserve, >= file size */
+	uint64_t flags;
+};
+
+/**
+ * loader_parse_image() - classify a (decompressed) kernel buffer.
+ * A buffer without the magic is a flat binary (text_offset =
+ * LAYOUT_FLAT_TEXT_OFFSET, image_size = len). A buffer with the magic must
+ * have a sane header.
+ *
+ * Returns: 0, -EINVAL (empty buffer, or bad header: big-endian flag,
+ * reserved page-size value, text_offset not 4 KiB aligned or >= 2 MiB,
+ * image_size smaller than the file), with *ret_why set to a static
+ * message naming the problem; -EFBIG beyond LOADER_MAX_KERNEL.
+ */
+int loader_parse_image(const void *buf, size_t len, struct loader_image *ret,
+		       const char **ret_why);
+
+/** loader_is_gzip() - true if the buffer starts with the gzip magic 1f 8b. */
+int loader_is_gzip(const void *buf, size_t len);
+
+/**
+ * loader_gunzip() - inflate a gzip buffer into a malloc'd buffer.
+ * Never produces more than @max bytes (gzip bombs stop there).
+ * Returns: 0; -EINVAL corrupt or truncated stream (*ret_why set);
+ * -EFBIG output exceeds @max; -ENOMEM.
+ */
+int loader_gunzip(const void *buf, size_t len, size_t max, void **ret_buf,
+		  size_t *ret_len, const char **ret_why);
+
+/**
+ * loader_read_file() - read a whole regular file into a malloc'd buffer.
+ * Returns: 0; -errno from open/read; -EISDIR / -EINVAL not a regular file;
+ * -EFBIG larger than @max.
+ */
+int loader_read_file(const char *path, size_t max, void **ret_buf, size_t *ret_len);
+
+struct loader_plan {
+	uint64_t kernel_addr;	/* guest PA of the first kernel byte = entry */
+	uint64_t kernel_end;	/* kernel_addr + image_size */
+	uint64_t initrd_addr;	/* 0 when no initrd */
+	uint64_t initrd_size;
+	uint64_t dtb_addr;	/* 8-byte aligned, LAYOUT_DTB_MAX_SIZE reserved */
+};
+
+/**
+ * loader_plan() - place kernel, initrd and DTB in RAM [ram_base, ram_base+ram_size).
+ * Kernel at ram_base + text_offset (ram_base is 2 MiB aligned). DTB at the
+ * last 2 MiB aligned region that holds it, below the top of RAM; initrd
+ * right below the DTB's 2 MiB region, page aligned, and above the kernel.
+ * Returns: 0; -ENOSPC when the pieces do not fit (*ret_why names which).
+ */
+int loader_plan(const struct loader_image *img, uint64_t initrd_size,
+		uint64_t ram_base, uint64_t ram_size, struct loader_plan *ret,
+		const char **ret_why);
+
+#endif
