@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The console: pinvm's stdin feeds the UART's receive FIFO (raw mode when
+ * stdin is a terminal, restored on every exit path), and Ctrl-A x quits.
+ * Ctrl-A Ctrl-A sends one Ctrl-A to the guest. Output goes out through the
+ * UART's transmit callback (machine.c), line-buffered.
+ */
+#ifndef PINVM_CONSOLE_H
+#define PINVM_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <termios.h>
+
+struct machine;
+
+#define CONSOLE_ESCAPE_CHAR	0x01	/* Ctrl-A */
+
+struct console {
+	int in_fd;		/* -1: no input */
+	bool tty, raw, eof;
+	struct termios saved;
+	bool escape_seen;
+	uint8_t pend[256];	/* read from stdin, not yet taken by the UART */
+	size_t pend_off, pend_len;
+};
+
+/** console_open() - take @fd (or -1) as guest input; raw mode if it is a terminal. */
+void console_open(struct console *con, int fd);
+
+/** console_close() - restore the terminal. Safe to call twice. */
+void console_close(struct console *con);
+
+/** console_wants_input() - poll stdin now? (open, not at EOF, nothing pending) */
+bool console_wants_input(const struct console *con);
+
+/** console_pending() - bytes waiting for room in the UART FIFO? */
+bool console_pending(const struct console *con);
+
+/**
+ * console_service() - read stdin if @revents says so, push what fits into
+ * the UART. Returns: true when the user typed the escape sequence.
+ */
+bool console_service(struct console *con, struct machine *m, short revents);
+
+/* Provided by machine.c: UART side of the console. */
+size_t console_feed(struct machine *m, const uint8_t *buf, size_t len);
+void console_flush(struct machine *m);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Machine-readable event log: JSON lines, one object per event, each written
+ * with a single write(2) so the file is a valid sequence of complete lines
+ * even if pinvm is killed at any moment (the log is written in place rather
+ * than through a temp file for exactly that reason). Schema: docs/event-log.md.
+ */
+#ifndef PINVM_EVLOG_H
+#define PINVM_EVLOG_H
+
+#include <stddef.h>
+#include <pthread.h>
+#include <time.h>
+
+struct evlog {
+	int fd;			/* -1: events only counted, not written */
+	struct timespec t0;	/* CLOCK_MONOTONIC at pinvm start */
+	pthread_mutex_t lock;
+};
+
+/** evlog_init() - start the clock; no file yet (fd = -1). */
+void evlog_init(struct evlog *log);
+
+/** evlog_open() - create/truncate @path. Returns 0 or -errno. */
+int evlog_open(struct evlog *log, const char *path);
+
+void evlog_close(struct evlog *log);
+
+/** evlog_elapsed() - seconds since evlog_init(). */
+double evlog_elapsed(const struct evlog *log);
+
+/**
+ * evlog_emit() - write {"ts":<elapsed>,"type":"<type>"[,<fields>]}\n.
+ * @fields is a printf format for the rest of the object's members (already
+ * JSON: use evlog_json_str() for strings that may need escaping), or NULL.
+ * Returns: 0; -errno from write (the event is lost, pinvm goes on).
+ */
+int evlog_emit(struct evlog *log, const char *type, const char *fields, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * evlog_json_str() - @s as a JSON string literal (quotes included) into
+ * @buf; control characters, quotes and backslashes escaped, truncated to
+ * fit. Returns @buf.
+ */
+char *evlog_json_str(const char *s, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pinvm's command line. The only place that reports errors to the user and
+ * picks exit statuses (docs/exit-status.md); the modules return -errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pinvm-config.h"
+#include "pinvm/evlog.h"
+#include "pinvm/log.h"
+#include "pinvm/machine.h"
+#include "pinvm/parse.h"
+#include "pinvm/probe.h"
+#include "pinvm/psci.h"
+
+enum {
+	EXIT_POWEROFF = 0,
+	EXIT_START = 1,		/* could not start or run the guest */
+	EXIT_USAGE = 2,
+	EXIT_HIBERNATE = 3,
+	EXIT_RESET = 4,
+	EXIT_VENDOR_RESET = 5,
+	EXIT_GUEST_FAILURE = 6,
+	EXIT_TIMEOUT = 124,
+	EXIT_SIGNAL_BASE = 128,
+};
+
+#define MIN_MEM		(4ULL << 20)
+#define MEM_ALIGN	(64ULL << 10)	/* any host page size */
+
+static void usage_main(FILE *out)
+{
+	fprintf(out,
+		"Usage: pinvm run --kernel FILE [options]   boot a guest\n"
+		"       pinvm probe [--json]                 show what this host's KVM offers\n"
+		"       pinvm --help | --version\n"
+		"\n"
+		"Run 'pinvm run --help' for the run options. Exit statuses: see pinvm(1).\n");
+}
+
+static void usage_run(FILE *out)
+{
+	fprintf(out,
+		"Usage: pinvm run --kernel FILE [options]\n"
+		"\n"
+		"  -k, --kernel FILE        arm64 Image, gzip'd Image, or flat binary (required)\n"
+		"  -i, --initrd FILE        initial ramdisk\n"
+		"  -p, --cmdline STR        kernel command line (/chosen/bootargs)\n"
+		"  -c, --cpus N             vCPUs (default 1)\n"
+		"  -m, --mem SIZE           RAM, suffix K, M, G (default 256M)\n"
+		"      --gic auto|v2|v3     interrupt controller (default auto: v3, else v2)\n"
+		"      --psci VERSION       pin the guest's PSCI version: 0.1 0.2 1.0 1.1 1.2 1.3\n"
+		"                           or host (default: keep KVM's, and report it)\n"
+		"      --on-reset restart|exit  guest reset: restart in-process (default) or exit 4/5\n"
+		"      --max-resets N       restarts allowed before exiting 4 (default 16)\n"
+		"      --no-suspend         answer PSCI SYSTEM_SUSPEND with DENIED\n"
+		"      --timeout SECONDS    stop the guest after SECONDS, exit 124\n"
+		"      --event-log FILE     JSON lines of every event (docs/event-log.md)\n"
+		"      --dump-dtb FILE      write the guest's device tree and exit without running\n"
+		"      --console stdio|none guest console on stdin/stdout (default) or nowhere\n"
+		"  -q, --quiet              no exit summary, no warnings\n"
+		"  -h, --help               this text\n"
+		"\n"
+		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
+		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
+		"      5 vendor reset, 6 guest/vCPU failure, 124 timeout, 128+N signal N.\n");
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("%s (try 'pinvm run --help')", msg);
+	return EXIT_USAGE;
+}
+
+enum {
+	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
+	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE,
+};
+
+static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
+			  const char **event_log, bool *quiet)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'p' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "gic", required_argument, NULL, OPT_GIC },
+		{ "psci", required_argument, NULL, OPT_PSCI },
+		{ "on-reset", required_argument, NULL, OPT_ON_RESET },
+		{ "max-resets", required_argument, NULL, OPT_MAX_RESETS },
+		{ "no-suspend", no_argument, NULL, OPT_NO_SUSPEND },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "event-log", required_argument, NULL, OPT_EVENT_LOG },
+		{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
+		{ "console", required_argument, NULL, OPT_CONSOLE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c;
+
+	cfg->nr_cpus = 1;
+	cfg->ram_size = 256ULL << 20;
+	cfg->gic = GIC_WANT_AUTO;
+	cfg->psci = PSCI_PIN_HOST;
+	cfg->max_resets = 16;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			cfg->kernel_path = optarg;
+			break;
+		case 'i':
+			cfg->initrd_path = optarg;
+			break;
+		case 'p':
+			cfg->cmdline = optarg;
+			break;
+		case 'c':
+			if (parse_uint(optarg, 1, LAYOUT_MAX_VCPUS, &v))
+				return usage_error("--cpus: '%s' is not a number from 1 to %d",
+						   optarg, LAYOUT_MAX_VCPUS);
+			cfg->nr_cpus = (unsigned int)v;
+			break;
+		case 'm': {
+			int r = parse_size(optarg, &v);
+
+			if (r == -ERANGE)
+				return usage_error("--mem: '%s' is too large", optarg);
+			if (r)
+				return usage_error("--mem: '%s' is not a size (like 512M or 2G)", optarg);
+			if (v < MIN_MEM)
+				return usage_error("--mem: '%s' is less than the 4M minimum", optarg);
+			if (v % MEM_ALIGN)
+				return usage_error("--mem: '%s' is not a multiple of 64K", optarg);
+			cfg->ram_size = v;
+			break;
+		}
+		case OPT_GIC:
+			if (!strcmp(optarg, "auto"))
+				cfg->gic = GIC_WANT_AUTO;
+			else if (!strcmp(optarg, "v2"))
+				cfg->gic = GIC_WANT_V2;
+			else if (!strcmp(optarg, "v3"))
+				cfg->gic = GIC_WANT_V3;
+			else
+				return usage_error("--gic: '%s' is not auto, v2 or v3", optarg);
+			break;
+		case OPT_PSCI:
+			if (psci_parse_version(optarg, &cfg->psci))
+				return usage_error("--psci: '%s' is not one of 0.1 0.2 1.0 1.1 1.2 1.3 host",
+						   optarg);
+			break;
+		case OPT_ON_RESET:
+			if (!strcmp(optarg, "restart"))
+				cfg->on_reset_exit = false;
+			else if (!strcmp(optarg, "exit"))
+				cfg->on_reset_exit = true;
+			else
+				return usage_error("--on-reset: '%s' is not restart or exit", optarg);
+			break;
+		case OPT_MAX_RESETS:
+			if (parse_uint(optarg, 0, 1000000, &v))
+				return usage_error("--max-resets: '%s' is not a number from 0 to 1000000",
+						   optarg);
+			cfg->max_resets = (unsigned int)v;
+			break;
+		case OPT_NO_SUSPEND:
+			cfg->no_suspend = true;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 1, 31536000, &v))
+				return usage_error("--timeout: '%s' is not a number of seconds from 1 to 31536000",
+						   optarg);
+			cfg->timeout = (unsigned int)v;
+			break;
+		case OPT_EVENT_LOG:
+			if (!*optarg)
+				return usage_error("--event-log: empty file name");
+			*event_log = optarg;
+			break;
+		case OPT_DUMP_DTB:
+			if (!*optarg)
+				return usage_error("--dump-dtb: empty file name");
+			cfg->dump_dtb = optarg;
+			break;
+		case OPT_CONSOLE:
+			if (!strcmp(optarg, "stdio"))
+				cfg->console_none = false;
+			else if (!strcmp(optarg, "none"))
+				cfg->console_none = true;
+			else
+				return usage_error("--console: '%s' is not stdio or none", optarg);
+			break;
+		case 'q':
+			*quiet = true;
+			break;
+		case 'h':
+			usage_run(stdout);
+			exit(0);
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!cfg->kernel_path)
+		return usage_error("--kernel FILE is required");
+	if (!*cfg->kernel_path)
+		return usage_error("--kernel: empty file name");
+	if (cfg->initrd_path && !*cfg->initrd_path)
+		return usage_error("--initrd: empty file name");
+	return 0;
+}
+
+/* Write @len bytes to @path through a temp file in the same directory + rename. */
+static int write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	char tmp[4096];
+	int fd, r = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, (const char *)buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!r && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		(void)unlink(tmp);
+	return r;
+}
+
+static int stop_status(const struct machine_stop *s)
+{
+	switch (s->kind) {
+	case MACHINE_STOP_SYSTEM_OFF:
+	case MACHINE_STOP_ESCAPE:
+		return EXIT_POWEROFF;
+	case MACHINE_STOP_SYSTEM_OFF2:
+		return EXIT_HIBERNATE;
+	case MACHINE_STOP_RESET:
+	case MACHINE_STOP_RESET_LIMIT:
+		return EXIT_RESET;
+	case MACHINE_STOP_RESET2:
+		return psci_reset2_is_vendor(s->reset_type) ? EXIT_VENDOR_RESET : EXIT_RESET;
+	case MACHINE_STOP_TIMEOUT:
+		return EXIT_TIMEOUT;
+	case MACHINE_STOP_SIGNAL:
+		return EXIT_SIGNAL_BASE + s->signo;
+	case MACHINE_STOP_FAILURE:
+	case MACHINE_STOP_NONE:
+		break;
+	}
+	return EXIT_GUEST_FAILURE;
+}
+
+static void stop_describe(const struct machine_stop *s, const struct machine_config *cfg,
+			  char *buf, size_t size)
+{
+	switch (s->kind) {
+	case MACHINE_STOP_SYSTEM_OFF:
+		snprintf(buf, size, "guest powered off");
+		break;
+	case MACHINE_STOP_SYSTEM_OFF2:
+		snprintf(buf, size, "guest hibernated (SYSTEM_OFF2)");
+		break;
+	case MACHINE_STOP_RESET:
+		snprintf(buf, size, "guest reset");
+		break;
+	case MACHINE_STOP_RESET2:
+		if (psci_reset2_is_vendor(s->reset_type))
+			snprintf(buf, size, "guest vendor reset (SYSTEM_RESET2 type 0x%" PRIx64
+				 ", cookie 0x%" PRIx64 ")", s->reset_type, s->cookie);
+		else
+			snprintf(buf, size, "guest reset (SYSTEM_RESET2 warm, cookie 0x%" PRIx64 ")",
+				 s->cookie);
+		break;
+	case MACHINE_STOP_RESET_LIMIT:
+		snprintf(buf, size, "reset limit reached (--max-resets %u)", cfg->max_resets);
+		break;
+	case MACHINE_STOP_FAILURE:
+		snprintf(buf, size, "guest failure: %s", s->reason);
+		break;
+	case MACHINE_STOP_TIMEOUT:
+		snprintf(buf, size, "timeout after %u s", cfg->timeout);
+		break;
+	case MACHINE_STOP_SIGNAL:
+		snprintf(buf, size, "stopped by SIG%s",
+			 sigabbrev_np(s->signo) ? sigabbrev_np(s->signo) : "?");
+		break;
+	case MACHINE_STOP_ESCAPE:
+		snprintf(buf, size, "console escape (Ctrl-A x)");
+		break;
+	case MACHINE_STOP_NONE:
+		snprintf(buf, size, "stopped");
+		break;
+	}
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct machine_config cfg;
+	const char *event_log = NULL;
+	struct machine m;
+	struct machine_stop stop;
+	struct evlog log;
+	char why[512] = "";
+	char ver[16], desc[256], name[128];
+	bool quiet = false;
+	int r, status;
+
+	memset(&cfg, 0, sizeof(cfg));
+	r = parse_run_args(argc, argv, &cfg, &event_log, &quiet);
+	if (r)
+		return r;
+	if (quiet)
+		log_level = LOG_LEVEL_QUIET;
+
+	evlog_init(&log);
+	if (event_log) {
+		r = evlog_open(&log, event_log);
+		if (r) {
+			pr_err("cannot write event log %s: %s", event_log, strerror(-r));
+			return EXIT_START;
+		}
+	}
+
+	r = machine_load(&m, &cfg, &log, why, sizeof(why));
+	if (!r)
+		r = machine_open(&m, why, sizeof(why));
+	if (!r)
+		r = machine_setup(&m, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
+			   evlog_json_str(why, desc, sizeof(desc)));
+		machine_close(&m);
+		evlog_close(&log);
+		return EXIT_START;
+	}
+
+	if (cfg.dump_dtb) {
+		r = write_file_atomic(cfg.dump_dtb, m.dtb, machine_dtb_size(&m));
+		machine_close(&m);
+		if (r) {
+			pr_err("cannot write %s: %s", cfg.dump_dtb, strerror(-r));
+			evlog_close(&log);
+			return EXIT_START;
+		}
+		evlog_close(&log);
+		return EXIT_POWEROFF;
+	}
+
+	psci_version_str(m.psci_version, ver, sizeof(ver));
+	evlog_emit(&log, "start", "\"psci\":\"%s\",\"psci_pinned\":%s,\"vcpus\":%u,\"mem\":%" PRIu64
+		   ",\"gic\":\"v%d\",\"host_kernel\":%s", ver,
+		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", cfg.nr_cpus, cfg.ram_size,
+		   m.gic.version, evlog_json_str(m.host.release, name, sizeof(name)));
+
+	r = machine_run(&m, &stop, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		status = EXIT_START;
+		snprintf(desc, sizeof(desc), "could not run the guest");
+	} else {
+		status = stop_status(&stop);
+		stop_describe(&stop, &cfg, desc, sizeof(desc));
+		if (stop.kind == MACHINE_STOP_FAILURE) {
+			pr_err("vCPU %u: %s", stop.vcpu, stop.reason);
+			pr_err("vCPU %u: PC 0x%016" PRIx64 " PSTATE 0x%08" PRIx64, stop.vcpu,
+			       stop.pc, stop.pstate);
+		}
+	}
+	evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, m.restarts);
+	if (!quiet)
+		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs; exit %d", desc, ver, m.restarts,
+			   evlog_elapsed(&log), status);
+	machine_close(&m);
+	evlog_close(&log);
+	return status;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct probe_result res;
+	struct vm_host host;
+	const char *step = "";
+	bool json = false;
+	char why[512];
+	int c, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("Usage: pinvm probe [--json]\n\nWhat this host's KVM offers (docs/probe.md).\n");
+			return 0;
+		default:
+			pr_err("unknown option '%s' (try 'pinvm probe --help')", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s' (try 'pinvm probe --help')", argv[optind]);
+		return EXIT_USAGE;
+	}
+	host.kvm_fd = -1;
+	r = machine_open_host(&host, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		return EXIT_START;
+	}
+	r = probe_run(&host, &res, &step);
+	vm_host_close(&host);
+	if (r) {
+		pr_err("probe failed %s: %s", step, strerror(-r));
+		return EXIT_START;
+	}
+	if (json)
+		probe_print_json(&res, stdout);
+	else
+		probe_print_text(&res, stdout);
+	return fflush(stdout) == 0 ? 0 : EXIT_START;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_main(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("pinvm %s\n", PINVM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "probe"))
+		return cmd_probe(argc - 1, argv + 1);
+	pr_err("unknown command '%s' (try 'pinvm --help')", argv[1]);
+	return EXIT_USAGE;
+}

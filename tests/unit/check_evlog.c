@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The event log: one complete JSON object per line, in order, with a
+ * monotonic "ts"; strings escaped; no file means nothing written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "pinvm/evlog.h"
+
+START_TEST(test_lines)
+{
+	char *dir = harness_tmpdir(), *path;
+	struct evlog log;
+	char *buf, *line, *save = NULL;
+	size_t len;
+	double prev = -1;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	path = harness_path(dir, "events.jsonl");
+	evlog_init(&log);
+	ck_assert_int_eq(evlog_open(&log, path), 0);
+	ck_assert_int_eq(evlog_emit(&log, "start", "\"psci\":\"%s\",\"vcpus\":%u", "1.1", 2u), 0);
+	ck_assert_int_eq(evlog_emit(&log, "wakeup", NULL), 0);
+	ck_assert_int_eq(evlog_emit(&log, "exit", "\"status\":%d", 3), 0);
+	evlog_close(&log);
+
+	ck_assert_int_eq(harness_read_file(path, (void **)&buf, &len), 0);
+	ck_assert(len > 0 && buf[len - 1] == '\n');
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		double ts;
+
+		ck_assert_msg(sscanf(line, "{\"ts\":%lf,", &ts) == 1, "bad line '%s'", line);
+		ck_assert(ts >= prev);
+		prev = ts;
+		ck_assert(line[strlen(line) - 1] == '}');
+		switch (n++) {
+		case 0:
+			ck_assert_ptr_nonnull(strstr(line, "\"type\":\"start\",\"psci\":\"1.1\",\"vcpus\":2}"));
+			break;
+		case 1:
+			ck_assert_ptr_nonnull(strstr(line, "\"type\":\"wakeup\"}"));
+			break;
+		case 2:
+			ck_assert_ptr_nonnull(strstr(line, "\"type\":\"exit\",\"status\":3}"));
+			break;
+		}
+	}
+	ck_assert_int_eq(n, 3);
+	free(buf);
+	free(path);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_no_file)
+{
+	struct evlog log;
+
+	evlog_init(&log);
+	ck_assert_int_eq(evlog_emit(&log, "start", NULL), 0);
+	ck_assert(evlog_elapsed(&log) >= 0.0);
+	evlog_close(&log);
+}
+END_TEST
+
+START_TEST(test_open_fails)
+{
+	struct evlog log;
+
+	evlog_init(&log);
+	ck_assert_int_eq(evlog_open(&log, "/nonexistent-dir/x/events"), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_json_str)
+{
+	char buf[64];
+
+	ck_assert_str_eq(evlog_json_str("6.1.0-37-cloud-arm64", buf, sizeof(buf)),
+			 "\"6.1.0-37-cloud-arm64\"");
+	ck_assert_str_eq(evlog_json_str("a\"b\\c\n", buf, sizeof(buf)), "\"a\\\"b\\\\c\\u000a\"");
+	/* Truncation keeps the quotes and never splits an escape */
+	ck_assert_str_eq(evlog_json_str("abcdefgh", buf, 6), "\"abc\"");
+	ck_assert_str_eq(evlog_json_str("\"\"\"", buf, 6), "\"\\\"\"");
+}
+END_TEST
+
+static Suite *evlog_suite(void)
+{
+	Suite *s = suite_create("evlog");
+	TCase *tc = tcase_create("evlog");
+
+	tcase_add_test(tc, test_lines);
+	tcase_add_test(tc, test_no_file);
+	tcase_add_test(tc, test_open_fails);
+	tcase_add_test(tc, test_json_str);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return harness_run(evlog_suite());
+}

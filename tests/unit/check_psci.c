@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * psci_parse_version() accepts exactly the pinnable spellings; the version
+ * strings and minimum kernels; psci_decode_event() reads flags only with
+ * ndata > 0 and always together with the type (both flags are bit 0).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <linux/kvm.h>
+
+#include "harness.h"
+#include "pinvm/kvm-compat.h"
+#include "pinvm/psci.h"
+
+static const struct {
+	const char *in;
+	int ret;
+	uint32_t val;
+} version_cases[] = {
+	{ "0.1", 0, 0x1 },
+	{ "0.2", 0, 0x2 },
+	{ "1.0", 0, 0x10000 },
+	{ "1.1", 0, 0x10001 },
+	{ "1.2", 0, 0x10002 },
+	{ "1.3", 0, 0x10003 },
+	{ "host", 0, PSCI_PIN_HOST },
+	{ "", -EINVAL, 0 },
+	{ "1.10", -EINVAL, 0 },
+	{ "01.0", -EINVAL, 0 },
+	{ "1", -EINVAL, 0 },
+	{ "2", -EINVAL, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ "1.4", -EINVAL, 0 },
+	{ "0.0", -EINVAL, 0 },
+	{ "1.0 ", -EINVAL, 0 },
+	{ "Host", -EINVAL, 0 },
+	{ "v1.0", -EINVAL, 0 },
+};
+
+START_TEST(test_parse_version)
+{
+	uint32_t v = 0xdeadbeef;
+	int r = psci_parse_version(version_cases[_i].in, &v);
+
+	ck_assert_msg(r == version_cases[_i].ret, "'%s': got %d want %d",
+		      version_cases[_i].in, r, version_cases[_i].ret);
+	if (!r)
+		ck_assert_uint_eq(v, version_cases[_i].val);
+	else
+		ck_assert_uint_eq(v, 0xdeadbeef);
+}
+END_TEST
+
+START_TEST(test_parse_null)
+{
+	uint32_t v;
+
+	ck_assert_int_eq(psci_parse_version(NULL, &v), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_version_str_roundtrip)
+{
+	char buf[16];
+
+	for (size_t i = 0; i < psci_nr_known_versions; i++) {
+		uint32_t v;
+
+		psci_version_str(psci_known_versions[i], buf, sizeof(buf));
+		ck_assert_int_eq(psci_parse_version(buf, &v), 0);
+		ck_assert_uint_eq(v, psci_known_versions[i]);
+	}
+	ck_assert_str_eq(psci_version_str(0x10003, buf, sizeof(buf)), "1.3");
+	ck_assert_str_eq(psci_version_str(0x2, buf, sizeof(buf)), "0.2");
+}
+END_TEST
+
+START_TEST(test_min_kernel)
+{
+	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_0_1), "4.17");
+	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_0), "4.17");
+	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_1), "5.18");
+	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_2), "6.13");
+	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_3), "6.13");
+	ck_assert_ptr_null(psci_version_min_kernel(0x10004));
+}
+END_TEST
+
+START_TEST(test_decode)
+{
+	/* Plain events */
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_SHUTDOWN, 1, 0), PSCI_EV_SYSTEM_OFF);
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_RESET, 1, 0), PSCI_EV_RESET);
+	/* Flags with their own type */
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_SHUTDOWN, 1,
+					   KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2),
+			 PSCI_EV_SYSTEM_OFF2);
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_RESET, 1,
+					   KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2),
+			 PSCI_EV_RESET2);
+	/* ndata == 0: data[0] is not meaningful, even if bit 0 happens to be set */
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_SHUTDOWN, 0, 1), PSCI_EV_SYSTEM_OFF);
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_RESET, 0, 1), PSCI_EV_RESET);
+	/* Other bits do not make a RESET2/OFF2 */
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_RESET, 1, 2), PSCI_EV_RESET);
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_SUSPEND, 0, 0), PSCI_EV_SUSPEND);
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_WAKEUP, 0, 0), PSCI_EV_WAKEUP);
+	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_CRASH, 0, 0), PSCI_EV_CRASH);
+	ck_assert_int_eq(psci_decode_event(99, 0, 0), PSCI_EV_UNKNOWN);
+	ck_assert_str_eq(psci_event_name(PSCI_EV_SYSTEM_OFF2), "system_off2");
+	ck_assert_str_eq(psci_event_name(PSCI_EV_RESET2), "reset2");
+}
+END_TEST
+
+START_TEST(test_reset2_vendor)
+{
+	ck_assert(!psci_reset2_is_vendor(0));
+	ck_assert(psci_reset2_is_vendor(0x80000000ULL));
+	ck_assert(psci_reset2_is_vendor(0x80000001ULL));
+	ck_assert(!psci_reset2_is_vendor(0x7fffffffULL));
+}
+END_TEST
+
+static Suite *psci_suite(void)
+{
+	Suite *s = suite_create("psci");
+	TCase *tc = tcase_create("psci");
+
+	tcase_add_loop_test(tc, test_parse_version, 0,
+			    (int)(sizeof(version_cases) / sizeof(version_cases[0])));
+	tcase_add_test(tc, test_parse_null);
+	tcase_add_test(tc, test_version_str_roundtrip);
+	tcase_add_test(tc, test_min_kernel);
+	tcase_add_test(tc, test_decode);
+	tcase_add_test(tc, test_reset2_vendor);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return harness_run(psci_suite());
+}
