@@ -727,7 +727,10 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 
 	for (;;) {
 		struct machine_stop *s = &m->stop;
+		uint64_t stale;
 
+		/* A restart: forget the previous boot's stop notification. */
+		(void)!read(m->stop_efd, &stale, sizeof(stale));
 		r = machine_start_threads(m, why, why_size);
 		if (r) {
 			machine_join_threads(m);
