@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# PSCI pinning, seen from the guest: for every version this host accepts,
+# the bare-metal conformance guest's transcript (PSCI_VERSION, PSCI_FEATURES
+# of every function, SMCCC, CPU_ON/AFFINITY_INFO/CPU_OFF on 2 vCPUs, error
+# cases) equals the golden transcript for that version, the same file on
+# every host kernel. For every version the host lacks: exit 1 before the
+# guest runs, naming the version, the newest the host accepts and the
+# kernel release needed.
+# timeout: 240
+. "$LIB"
+
+guest=$(require_guest pvguest.bin) || exit 1
+expect_status 0 --name probe -- "$PINVM" probe --json
+accepted=$(sed -n 's/.*"accepted":\[\([^]]*\)\].*/\1/p' "$OUT" | tr -d '"' | tr ',' ' ')
+[ -n "$accepted" ] || fail "no accepted PSCI versions in probe output"
+newest=${accepted##* }
+echo "host accepts: $accepted (newest $newest)"
+
+for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
+	case " $accepted " in
+	*" $v "*)
+		# 0.1 cannot SYSTEM_OFF (KVM implements only CPU_ON/CPU_OFF there):
+		# the guest halts after its transcript and --timeout ends the run.
+		if [ "$v" = 0.1 ]; then want=124; else want=0; fi
+		expect_status $want --name "psci-$v" -- "$PINVM" run --kernel "$guest" --cpus 2 \
+			--psci "$v" --timeout 20 --event-log "$WORK/psci-$v.jsonl" \
+			--cmdline "test=psci"
+		assert_grep "^PVGUEST: psci transcript end" "$OUT"
+		assert_grep "\"type\":\"start\",\"psci\":\"$v\",\"psci_pinned\":true" "$WORK/psci-$v.jsonl"
+		assert_grep "; PSCI $v; " "$ERR"
+		sed -n '/^PVGUEST: psci transcript begin/,/^PVGUEST: psci transcript end/p' "$OUT" |
+			tr -d '\r' | grep -v '^PVGUEST: hostdep ' >"$WORK/transcript-$v.txt"
+		if [ "$v" != 0.1 ]; then
+			maj=${v%.*}
+			min=${v#*.}
+			hex=$(printf '0x%016x' $((maj * 65536 + min)))
+			assert_grep "^PVGUEST: PSCI_VERSION = [0-9]+ $hex " "$WORK/transcript-$v.txt"
+		fi
+		golden=$DATA/psci-$v.txt
+		if ! diff -u "$golden" "$WORK/transcript-$v.txt" >"$WORK/diff-$v.txt"; then
+			cat "$WORK/diff-$v.txt"
+			fail "PSCI $v transcript differs from $(basename "$golden") on $HOST_KERNEL"
+		fi
+		echo "PSCI $v: transcript matches $(basename "$golden")"
+		;;
+	*)
+		expect_status 1 --name "refuse-$v" -- "$PINVM" run --kernel "$guest" --psci "$v" \
+			--cmdline "test=hello"
+		assert_grep "^pinvm: error: PSCI $v requested, but this host \(Linux $HOST_KERNEL\) accepts at most PSCI $newest; PSCI $v needs Linux 6\.13 or later\$" "$ERR"
+		assert_no_grep "PVGUEST" "$OUT"
+		echo "PSCI $v: refused as expected"
+		;;
+	esac
+done
