@@ -317,7 +317,11 @@ void *vcpu_thread(void *arg)
 				run->immediate_exit = 0;
 				continue;
 			}
-			vcpu_fail(vcpu, "KVM_RUN: %s", strerror(errno));
+			if (errno == ENOSYS)
+				/* arm64 KVM: a data abort outside RAM it cannot decode (ISV = 0). */
+				vcpu_fail(vcpu, "KVM_RUN: guest access to a device address that KVM cannot emulate (no valid syndrome, e.g. a load/store pair)");
+			else
+				vcpu_fail(vcpu, "KVM_RUN: %s", strerror(errno));
 			break;
 		}
 		switch (run->exit_reason) {

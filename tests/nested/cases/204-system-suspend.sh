@@ -24,5 +24,12 @@ assert_grep '^PVGUEST: suspend returned -3' "$OUT"
 assert_grep '"type":"suspend",.*"result":"denied"\}$' "$log"
 assert_no_grep '"type":"wakeup"' "$log"
 
+log=$WORK/busy.jsonl
+expect_status 0 --name busy -- "$PINVM" run --kernel "$guest" --cpus 2 --cmdline "test=suspend-busy" \
+	--event-log "$log"
+assert_grep '^PVGUEST: suspending with cpu1 on' "$OUT"
+assert_grep '^PVGUEST: suspend returned -3' "$OUT"
+assert_grep '"type":"suspend",.*"result":"denied"\}$' "$log"
+
 expect_status 0 --name psci-0.2 -- "$PINVM" run --kernel "$guest" --psci 0.2 --cmdline "test=suspend"
 assert_grep '^PVGUEST: suspend returned -1' "$OUT"
