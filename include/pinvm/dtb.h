@@ -44,12 +44,19 @@ struct dtb_config {
  *   /psci  per psci_version: 0.1 -> "arm,psci" + KVM 0.1 ids (cpu_suspend
  *      0x95c1ba5e, cpu_off ..5f, cpu_on ..60, migrate ..61); 0.2 ->
  *      "arm,psci-0.2"; >= 1.0 -> "arm,psci-1.0","arm,psci-0.2"; method "hvc"
- *   /intc@...  GICv3 "arm,gic-v3" (dist + redist reg) or GICv2
+ *   /intc@<dist base>  GICv3 "arm,gic-v3" (dist + redist reg) or GICv2
  *      "arm,cortex-a15-gic" (dist + cpuif), interrupt-controller,
- *      #interrupt-cells 3, phandle
- *   /timer  "arm,armv8-timer", 4 PPIs (13,14,11,10), level-low, always-on
- *   /uart@1000000  "ns16550a", reg, interrupts SPI level-high, clock-frequency
- * Returns: 0; -ENOSPC blob does not fit; -EINVAL bad config or libfdt error.
+ *      #interrupt-cells 3, #address-cells 0 (dtc 1.6 wants it), phandle 1
+ *   /timer  "arm,armv8-timer", 4 PPIs (13,14,11,10), level-low (GICv2: plus
+ *      the CPU mask in bits 8-15), always-on
+ *   /uart@<base>  "ns16550a", reg, interrupts SPI level-high, clock-frequency
+ * The result decompiles with dtc without warnings (tests/unit/dtb-golden.sh).
+ *
+ * Returns: 0; -ENOSPC blob does not fit in @size; -EINVAL bad config (no
+ * CPUs or more than LAYOUT_MAX_VCPUS, mpidr NULL, two CPUs with the same
+ * affinity, gic not 2/3, a PSCI version other than 0.1/0.2/1.x, an empty or
+ * wrapping RAM/UART/GIC range, uart_spi above 987, an initrd that is empty
+ * or not inside RAM) or any other libfdt error.
  */
 int dtb_build(const struct dtb_config *cfg, void *buf, size_t size);
 
