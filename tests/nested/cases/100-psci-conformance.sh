@@ -47,7 +47,7 @@ for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
 	*)
 		expect_status 1 --name "refuse-$v" -- "$PINVM" run --kernel "$guest" --psci "$v" \
 			--cmdline "test=hello"
-		assert_grep "^pinvm: error: PSCI $v requested, but this host \(Linux $HOST_KERNEL\) accepts at most PSCI $newest; PSCI $v needs Linux 6\.13 or later\$" "$ERR"
+		assert_grep "^pinvm: error: PSCI $v requested, but this host \(Linux $(re_quote "$HOST_KERNEL")\) accepts at most PSCI $newest; PSCI $v needs Linux 6\.13 or later\$" "$ERR"
 		assert_no_grep "PVGUEST" "$OUT"
 		echo "PSCI $v: refused as expected"
 		;;

@@ -12,7 +12,7 @@ for key in schema host_kernel kvm_api_version max_vcpus ipa_bits vgic psci defau
 	system_suspend smccc_filter system_event_data firmware_registers; do
 	assert_grep "\"$key\":" "$OUT"
 done
-assert_grep "\"host_kernel\":\"$HOST_KERNEL\"" "$OUT"
+assert_grep "\"host_kernel\":\"$(re_quote "$HOST_KERNEL")\"" "$OUT"
 assert_grep '"kvm_api_version":12' "$OUT"
 assert_grep '"name":"PSCI_VERSION"' "$OUT"
 accepted=$(sed -n 's/.*"accepted":\[\([^]]*\)\].*/\1/p' "$OUT" | tr -d '"' | tr ',' ' ')

@@ -26,7 +26,7 @@ if kernel_at_least 6.13; then
 	assert_summary 'guest powered off' 0
 else
 	expect_status 1 --name refuse -- "$PINVM" run --kernel "$guest" --psci 1.3 --cmdline "test=off2 type=1"
-	assert_grep "^pinvm: error: PSCI 1\.3 requested, but this host \(Linux $HOST_KERNEL\) accepts at most PSCI 1\.1; PSCI 1\.3 needs Linux 6\.13 or later\$" "$ERR"
+	assert_grep "^pinvm: error: PSCI 1\.3 requested, but this host \(Linux $(re_quote "$HOST_KERNEL")\) accepts at most PSCI 1\.1; PSCI 1\.3 needs Linux 6\.13 or later\$" "$ERR"
 	expect_status 0 --name off2-unsupported -- "$PINVM" run --kernel "$guest" --cmdline "test=off2 type=1"
 	assert_grep '^PVGUEST: off2 returned -1' "$OUT"
 	assert_summary 'guest powered off' 0
