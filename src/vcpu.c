@@ -184,6 +184,22 @@ static int vcpu_psci_return(struct vcpu *vcpu, int32_t ret)
 	return vcpu_set_reg(vcpu, PINVM_REG_X(0), (uint64_t)(int64_t)ret);
 }
 
+static void vcpu_log_suspend(struct vcpu *vcpu, uint64_t entry, uint64_t context,
+			     const char *result)
+{
+	evlog_emit(vcpu->m->log, "suspend", "\"vcpu\":%u,\"entry\":\"0x%" PRIx64
+		   "\",\"context\":\"0x%" PRIx64 "\",\"result\":\"%s\"",
+		   vcpu->id, entry, context, result);
+}
+
+/* The guest's SYSTEM_SUSPEND returns DENIED (PSCI: other cores on, or policy). */
+static void vcpu_suspend_deny(struct vcpu *vcpu, uint64_t entry, uint64_t context)
+{
+	vcpu_log_suspend(vcpu, entry, context, "denied");
+	if (vcpu_psci_return(vcpu, PSCI_RET_DENIED))
+		vcpu_fail(vcpu, "cannot return DENIED for SYSTEM_SUSPEND");
+}
+
 /*
  * SYSTEM_SUSPEND (KVM_CAP_ARM_SYSTEM_SUSPEND): KVM checks nothing and changes
  * no register, so pinvm must deny (x0 = DENIED) or suspend the vCPU and, on
@@ -200,11 +216,7 @@ static void vcpu_handle_suspend(struct vcpu *vcpu)
 	(void)vcpu_get_reg(vcpu, PINVM_REG_X(2), &context);
 
 	if (m->cfg->no_suspend) {
-		evlog_emit(m->log, "suspend", "\"vcpu\":%u,\"entry\":\"0x%" PRIx64
-			   "\",\"context\":\"0x%" PRIx64 "\",\"result\":\"denied\"",
-			   vcpu->id, entry, context);
-		if (vcpu_psci_return(vcpu, PSCI_RET_DENIED))
-			vcpu_fail(vcpu, "cannot return DENIED for SYSTEM_SUSPEND");
+		vcpu_suspend_deny(vcpu, entry, context);
 		return;
 	}
 
@@ -223,17 +235,11 @@ static void vcpu_handle_suspend(struct vcpu *vcpu)
 		machine_resume_others(m);
 	}
 	if (!others_off) {
-		evlog_emit(m->log, "suspend", "\"vcpu\":%u,\"entry\":\"0x%" PRIx64
-			   "\",\"context\":\"0x%" PRIx64 "\",\"result\":\"denied\"",
-			   vcpu->id, entry, context);
-		if (vcpu_psci_return(vcpu, PSCI_RET_DENIED))
-			vcpu_fail(vcpu, "cannot return DENIED for SYSTEM_SUSPEND");
+		vcpu_suspend_deny(vcpu, entry, context);
 		return;
 	}
 
-	evlog_emit(m->log, "suspend", "\"vcpu\":%u,\"entry\":\"0x%" PRIx64
-		   "\",\"context\":\"0x%" PRIx64 "\",\"result\":\"suspended\"",
-		   vcpu->id, entry, context);
+	vcpu_log_suspend(vcpu, entry, context, "suspended");
 	vcpu->resume_entry = entry;
 	vcpu->resume_context = context;
 	r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_SUSPENDED);
