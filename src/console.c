@@ -52,6 +52,15 @@ void console_close(struct console *con)
 		console_active = NULL;
 }
 
+void console_restore_now(void)
+{
+	struct console *con = console_active;
+
+	/* tcsetattr() is async-signal-safe; nothing else is touched. */
+	if (con && con->raw)
+		(void)tcsetattr(con->in_fd, TCSANOW, &con->saved);
+}
+
 bool console_wants_input(const struct console *con)
 {
 	return con->in_fd >= 0 && !con->eof && con->pend_len == 0;

@@ -91,6 +91,147 @@ int gic_finalize(struct gic *gic)
 	return ioctl(gic->fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
 }
 
+/* GICv3 registers (IHI 0069): distributor, and redistributor SGI frame at 64 KiB */
+#define GICD_CTLR		0x0000
+#define GICD_TYPER		0x0004
+#define GICD_ISENABLER		0x0100
+#define GICD_ICENABLER		0x0180
+#define GICD_ISPENDR		0x0200
+#define GICD_ICACTIVER		0x0380
+#define GICR_SGI_FRAME		0x10000
+#define GIC_SGI_MASK		0x0000ffffU	/* INTIDs 0-15 of word 0 */
+
+/* ICC_*_EL1 as (op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2), KVM's sysreg attr */
+#define ICC_SYSREG(crn, crm, op2)	((3U << 14) | ((crn) << 7) | ((crm) << 3) | (op2))
+#define ICC_PMR_EL1		ICC_SYSREG(4, 6, 0)
+#define ICC_AP0R_EL1(n)		ICC_SYSREG(12, 8, 4 + (n))
+#define ICC_AP1R_EL1(n)		ICC_SYSREG(12, 9, (n))
+#define ICC_CTLR_EL1		ICC_SYSREG(12, 12, 4)
+#define ICC_IGRPEN0_EL1		ICC_SYSREG(12, 12, 6)
+#define ICC_IGRPEN1_EL1		ICC_SYSREG(12, 12, 7)
+#define ICC_CTLR_CBPR		(1ULL << 0)
+#define ICC_CTLR_EOIMODE	(1ULL << 1)
+#define ICC_CTLR_PRIBITS(v)	((((v) >> 8) & 7) + 1)
+
+static int gic_reg(int fd, bool write, uint32_t group, uint64_t attr, void *val)
+{
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uint64_t)(uintptr_t)val,
+	};
+
+	return ioctl(fd, write ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+}
+
+static int gic_dist_write(int fd, uint32_t offset, uint32_t val)
+{
+	return gic_reg(fd, true, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, offset, &val);
+}
+
+/* The vCPU in KVM's attr: Aff3.Aff2.Aff1.Aff0 in bits 63:32 */
+static uint64_t gic_vcpu_attr(uint64_t mpidr)
+{
+	uint64_t aff = ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
+
+	return aff << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
+}
+
+static int gic_redist_write(int fd, uint64_t mpidr, uint32_t offset, uint32_t val)
+{
+	return gic_reg(fd, true, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+		       gic_vcpu_attr(mpidr) | GICR_SGI_FRAME | offset, &val);
+}
+
+static int gic_icc_write(int fd, uint64_t mpidr, uint32_t reg, uint64_t val)
+{
+	return gic_reg(fd, true, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS, gic_vcpu_attr(mpidr) | reg,
+		       &val);
+}
+
+/*
+ * Disable, clear pending and deactivate one 32-interrupt word; then enable
+ * @enabled. Pending is cleared by a user write of 0 to ISPENDR: KVM (6.1 to
+ * 7.x) ignores user writes to ICPENDR.
+ */
+static int gic_word_reset(int fd, bool redist, uint64_t mpidr, uint32_t word, uint32_t enabled)
+{
+	static const struct {
+		uint32_t reg, val;
+	} seq[] = {
+		{ GICD_ICENABLER, ~0U },
+		{ GICD_ISPENDR, 0 },
+		{ GICD_ICACTIVER, ~0U },
+	};
+	int r = 0;
+
+	for (size_t i = 0; !r && i < sizeof(seq) / sizeof(seq[0]); i++) {
+		uint32_t off = seq[i].reg + 4 * word;
+
+		r = redist ? gic_redist_write(fd, mpidr, off, seq[i].val) :
+			     gic_dist_write(fd, off, seq[i].val);
+	}
+	if (!r && enabled)
+		r = redist ? gic_redist_write(fd, mpidr, GICD_ISENABLER, enabled) :
+			     gic_dist_write(fd, GICD_ISENABLER + 4 * word, enabled);
+	return r;
+}
+
+/* The CPU interface: its enables, priority mask, EOI mode and active priorities. */
+static int gic_icc_reset(struct gic *gic, uint64_t mpidr)
+{
+	const uint32_t zero[] = { ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1, ICC_PMR_EL1 };
+	unsigned int nr_apr;
+	int r = 0;
+
+	if (!gic->icc_ctlr) {
+		/* Its read-only fields (PRIbits, IDbits, ...) must be written back as read. */
+		r = gic_reg(gic->fd, false, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    gic_vcpu_attr(mpidr) | ICC_CTLR_EL1, &gic->icc_ctlr);
+		if (r)
+			return r;
+		gic->icc_ctlr &= ~(ICC_CTLR_CBPR | ICC_CTLR_EOIMODE);
+	}
+	r = gic_icc_write(gic->fd, mpidr, ICC_CTLR_EL1, gic->icc_ctlr);
+	for (size_t i = 0; !r && i < sizeof(zero) / sizeof(zero[0]); i++)
+		r = gic_icc_write(gic->fd, mpidr, zero[i], 0);
+	/* 5 priority bits: AP0R0/AP1R0; 6: ...1; 7: ...3 (ICC_AP0R<n>_EL1) */
+	nr_apr = 1U << (ICC_CTLR_PRIBITS(gic->icc_ctlr) > 5 ? ICC_CTLR_PRIBITS(gic->icc_ctlr) - 5 : 0);
+	for (unsigned int n = 0; !r && n < nr_apr && n < 4; n++) {
+		r = gic_icc_write(gic->fd, mpidr, ICC_AP0R_EL1(n), 0);
+		if (!r)
+			r = gic_icc_write(gic->fd, mpidr, ICC_AP1R_EL1(n), 0);
+	}
+	return r;
+}
+
+int gic_reset(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus)
+{
+	int r;
+
+	if (gic->version != 3)
+		return -EOPNOTSUPP;
+	if (!gic->nr_irq_words) {
+		uint32_t typer = 0;
+
+		r = gic_reg(gic->fd, false, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_TYPER, &typer);
+		if (r)
+			return r;
+		gic->nr_irq_words = (typer & 0x1f) + 1;
+	}
+	/* Distributor off (the read-only ARE/DS bits stay), then the SPIs. */
+	r = gic_dist_write(gic->fd, GICD_CTLR, 0);
+	for (unsigned int w = 1; !r && w < gic->nr_irq_words; w++)
+		r = gic_word_reset(gic->fd, false, 0, w, 0);
+	/* Per vCPU: SGIs (enabled, as KVM creates them) and PPIs, then the CPU interface. */
+	for (unsigned int i = 0; !r && i < nr_vcpus; i++) {
+		r = gic_word_reset(gic->fd, true, mpidr[i], 0, GIC_SGI_MASK);
+		if (!r)
+			r = gic_icc_reset(gic, mpidr[i]);
+	}
+	return r;
+}
+
 int gic_spi_line(int vm_fd, unsigned int spi, int level)
 {
 	struct kvm_irq_level irq = {

@@ -244,7 +244,8 @@ int loader_read_file(const char *path, size_t max, void **ret_buf, size_t *ret_l
 	size_t len = 0, cap;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open; regular files ignore it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 

@@ -24,6 +24,7 @@
 
 #include "pinvm/console.h"
 #include "pinvm/dtb.h"
+#include "pinvm/fwregs.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/psci.h"
@@ -62,6 +63,18 @@ static void machine_tx_flush_locked(struct machine *m)
 	m->txlen = 0;
 }
 
+/* The event loop sleeps without a timeout: wake it, it has output to see to. */
+static void machine_wake_loop_locked(struct machine *m)
+{
+	uint64_t one = 1;
+
+	if (!m->loop_asleep)
+		return;
+	m->loop_asleep = false;
+	if (m->stop_efd >= 0)
+		(void)!write(m->stop_efd, &one, sizeof(one));
+}
+
 static void machine_uart_tx(void *opaque, uint8_t byte)
 {
 	struct machine *m = opaque;
@@ -72,6 +85,93 @@ static void machine_uart_tx(void *opaque, uint8_t byte)
 	/* Line-buffered: one write per line, not one per byte. */
 	if (byte == '\n' || m->txlen == sizeof(m->txbuf))
 		machine_tx_flush_locked(m);
+	else
+		machine_wake_loop_locked(m);	/* a partial line goes out within a tick */
+}
+
+/*
+ * Console output without an exit per byte. Linux's 8250 console reads LSR,
+ * then writes THR, for every byte: two exits. While a THR write cannot raise
+ * an interrupt (uart_thr_write_deferrable()), THR is registered as a KVM
+ * coalesced MMIO zone: KVM queues those writes in a ring it shares with us
+ * and goes on with the guest, and the queue is replayed, in order, before
+ * the UART handles its next access (the LSR poll of the next byte) and by
+ * the event loop every tick. Registering costs KVM a grace period
+ * (milliseconds), so it waits for TX_COALESCE_AFTER such writes in a row;
+ * the zone goes as soon as a THR write could interrupt again (THRE
+ * interrupt on, or loopback), and after TX_COALESCE_IDLE_MS without output.
+ */
+#define TX_COALESCE_AFTER	64
+#define TX_COALESCE_IDLE_MS	1000
+#define TX_TICK_MS		20
+
+static uint64_t machine_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Replay the queued THR writes (uart_lock held). Returns how many. */
+static unsigned int machine_tx_drain_locked(struct machine *m)
+{
+	struct kvm_coalesced_mmio_ring *ring = m->tx_ring;
+	unsigned int n = 0;
+	uint32_t first;
+
+	if (!ring)
+		return 0;
+	first = ring->first;
+	while (first != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
+		const struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[first];
+
+		uart_write(&m->uart, (unsigned int)(e->phys_addr - LAYOUT_UART_BASE), e->data[0]);
+		first = (first + 1) % m->tx_ring_max;
+		__atomic_store_n(&ring->first, first, __ATOMIC_RELEASE);
+		n++;
+	}
+	if (n)
+		m->tx_active_ms = machine_now_ms();
+	return n;
+}
+
+static void machine_tx_zone_locked(struct machine *m, bool on)
+{
+	struct kvm_coalesced_mmio_zone zone = {
+		.addr = LAYOUT_UART_BASE + UART_THR,
+		.size = 1,
+	};
+
+	if (ioctl(m->vm.vm_fd, on ? KVM_REGISTER_COALESCED_MMIO : KVM_UNREGISTER_COALESCED_MMIO,
+		  &zone) < 0) {
+		if (on)
+			m->tx_ring = NULL;	/* refused: exits it is, for this VM */
+		return;
+	}
+	m->tx_coalesced = on;
+	if (on) {
+		m->tx_active_ms = machine_now_ms();
+		machine_wake_loop_locked(m);	/* it drains the ring every tick */
+	} else {
+		m->tx_credit = 0;
+		machine_tx_drain_locked(m);	/* queued before the zone went */
+	}
+}
+
+/* After a guest write the UART handled through an exit. */
+static void machine_tx_update_locked(struct machine *m, unsigned int offset)
+{
+	if (!m->tx_ring)
+		return;
+	if (!uart_thr_write_deferrable(&m->uart)) {
+		m->tx_credit = 0;
+		if (m->tx_coalesced)
+			machine_tx_zone_locked(m, false);
+	} else if (!m->tx_coalesced && offset == UART_THR &&
+		   ++m->tx_credit >= TX_COALESCE_AFTER) {
+		machine_tx_zone_locked(m, true);
+	}
 }
 
 static void machine_uart_irq(void *opaque, int level)
@@ -88,9 +188,11 @@ static void machine_uart_mmio(void *opaque, uint64_t offset, uint8_t *data,
 	struct machine *m = opaque;
 
 	pthread_mutex_lock(&m->uart_lock);
-	if (is_write)
+	machine_tx_drain_locked(m);	/* queued THR writes come first */
+	if (is_write) {
 		uart_write(&m->uart, (unsigned int)offset, data[0]);
-	else {
+		machine_tx_update_locked(m, (unsigned int)offset);
+	} else {
 		memset(data, 0, len);
 		data[0] = uart_read(&m->uart, (unsigned int)offset);
 	}
@@ -122,9 +224,29 @@ size_t console_feed(struct machine *m, const uint8_t *buf, size_t len)
 void console_flush(struct machine *m)
 {
 	pthread_mutex_lock(&m->uart_lock);
+	if (m->tx_coalesced && !machine_tx_drain_locked(m) &&
+	    machine_now_ms() - m->tx_active_ms >= TX_COALESCE_IDLE_MS)
+		machine_tx_zone_locked(m, false);
 	if (m->txlen)
 		machine_tx_flush_locked(m);
 	pthread_mutex_unlock(&m->uart_lock);
+}
+
+/*
+ * The event loop's timeout: a tick while output may wait (a partial line,
+ * writes in the ring), else none; then machine_wake_loop_locked() wakes it.
+ */
+static int machine_loop_timeout(struct machine *m)
+{
+	int timeout = TX_TICK_MS;
+
+	pthread_mutex_lock(&m->uart_lock);
+	if (!m->txlen && !m->tx_coalesced) {
+		timeout = -1;
+		m->loop_asleep = true;
+	}
+	pthread_mutex_unlock(&m->uart_lock);
+	return timeout;
 }
 
 /* ---- loading ---- */
@@ -145,6 +267,7 @@ int machine_load(struct machine *m, const struct machine_config *cfg,
 	m->gic.fd = -1;
 	m->stop_efd = -1;
 	m->out_fd = cfg->console_none ? -1 : STDOUT_FILENO;
+	m->fw_replay = cfg->fw_profile;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	pthread_mutex_init(&m->uart_lock, NULL);
@@ -152,7 +275,8 @@ int machine_load(struct machine *m, const struct machine_config *cfg,
 	r = loader_read_file(cfg->kernel_path, LOADER_MAX_KERNEL, &buf, &len);
 	if (r) {
 		say(why, why_size, "cannot read kernel %s: %s", cfg->kernel_path,
-		    r == -EFBIG ? "larger than 512 MiB" : strerror(-r));
+		    r == -EFBIG ? "larger than 512 MiB" :
+		    r == -EINVAL ? "not a regular file" : strerror(-r));
 		return r;
 	}
 	if (loader_is_gzip(buf, len)) {
@@ -184,7 +308,8 @@ int machine_load(struct machine *m, const struct machine_config *cfg,
 				     &m->initrd_len);
 		if (r) {
 			say(why, why_size, "cannot read initrd %s: %s", cfg->initrd_path,
-			    r == -EFBIG ? "larger than guest RAM" : strerror(-r));
+			    r == -EFBIG ? "larger than guest RAM" :
+			    r == -EINVAL ? "not a regular file" : strerror(-r));
 			return r;
 		}
 	}
@@ -254,6 +379,10 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 		say(why, why_size, "cannot reserve %" PRIu64 " MiB of guest RAM", m->cfg->ram_size >> 20);
 		return r;
 	}
+	/* The coalesced MMIO ring: this page of every vCPU's kvm_run mapping. */
+	r = vm_check_cap(m->host.kvm_fd, KVM_CAP_COALESCED_MMIO);
+	if (r > 0 && (size_t)(r + 1) * (size_t)sysconf(_SC_PAGESIZE) <= m->host.run_size)
+		m->tx_ring_page = (unsigned int)r;
 	m->vcpus = calloc(m->cfg->nr_cpus, sizeof(*m->vcpus));
 	if (!m->vcpus) {
 		say(why, why_size, "out of memory");
@@ -326,6 +455,29 @@ static int machine_pin_psci(struct machine *m, char *why, size_t why_size)
 	return 0;
 }
 
+/* Replay m->fw_replay: the whole firmware view, PSCI_VERSION included. */
+static int machine_apply_fw_profile(struct machine *m, char *why, size_t why_size)
+{
+	int fds[LAYOUT_MAX_VCPUS];
+	int r;
+
+	for (unsigned int i = 0; i < m->nr_vcpus; i++)
+		fds[i] = m->vcpus[i].fd;
+	r = fwregs_apply(fds, m->nr_vcpus, m->fw_replay, &m->fw_report);
+	if (r == -ENOTSUP && m->fw_report.nr_refused) {
+		say(why, why_size, "firmware profile %s cannot be honoured by this host (Linux %s): %u mismatch%s",
+		    m->cfg->fw_profile_path ? m->cfg->fw_profile_path : "(recorded)", m->host.release,
+		    m->fw_report.nr_refused, m->fw_report.nr_refused == 1 ? "" : "es");
+		return r;
+	}
+	if (r) {
+		say(why, why_size, "cannot list the firmware registers (KVM_GET_REG_LIST): %s", strerror(-r));
+		return r;
+	}
+	m->psci_version = m->fw_report.psci_version;
+	return 0;
+}
+
 static int machine_build_dtb(struct machine *m, char *why, size_t why_size)
 {
 	uint64_t mpidr[LAYOUT_MAX_VCPUS];
@@ -368,18 +520,24 @@ size_t machine_dtb_size(const struct machine *m)
 	return fdt_totalsize(m->dtb);
 }
 
-int machine_setup(struct machine *m, char *why, size_t why_size)
-{
-	const struct machine_config *cfg = m->cfg;
-	bool psci_0_1 = cfg->psci == PINVM_PSCI_0_1;
-	void *dst;
-	int r;
+static int machine_power_on(struct machine *m, char *why, size_t why_size);
 
+/* Before a boot: no stop recorded, no pause in progress. */
+static void machine_clear_run_state(struct machine *m)
+{
 	m->stopping = false;
 	m->pause_req = false;
 	m->paused = m->exited = 0;
 	memset(&m->stop, 0, sizeof(m->stop));
+}
 
+int machine_setup(struct machine *m, char *why, size_t why_size)
+{
+	const struct machine_config *cfg = m->cfg;
+	bool psci_0_1 = cfg->psci == PINVM_PSCI_0_1;
+	int r;
+
+	machine_clear_run_state(m);
 	r = vm_create(&m->vm, &m->host);
 	if (r) {
 		say(why, why_size, "KVM_CREATE_VM: %s", strerror(-r));
@@ -404,6 +562,13 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		}
 		m->nr_vcpus = i + 1;
 	}
+	if (m->tx_ring_page) {
+		long page = sysconf(_SC_PAGESIZE);
+
+		m->tx_ring = (void *)((uint8_t *)m->vcpus[0].run + m->tx_ring_page * (size_t)page);
+		m->tx_ring_max = (unsigned int)(((size_t)page - sizeof(*m->tx_ring)) /
+						sizeof(m->tx_ring->coalesced_mmio[0]));
+	}
 	for (unsigned int i = 0; i < cfg->nr_cpus; i++) {
 		r = vcpu_init(&m->vcpus[i], m->vm.vm_fd, psci_0_1);
 		if (r) {
@@ -411,9 +576,22 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 			return r;
 		}
 	}
-	r = machine_pin_psci(m, why, why_size);
+	/* The firmware view: a profile's (every register) or the --psci pin alone. */
+	if (m->fw_replay)
+		r = machine_apply_fw_profile(m, why, why_size);
+	else
+		r = machine_pin_psci(m, why, why_size);
 	if (r)
 		return r;
+	if (cfg->fw_record && !m->fw_replay) {
+		r = fwregs_record(m->vcpus[0].fd, &m->fw_recorded);
+		if (r) {
+			say(why, why_size, "cannot read the firmware registers: %s", strerror(-r));
+			return r;
+		}
+		/* Restarts replay it: the guest keeps the view of its first boot. */
+		m->fw_replay = &m->fw_recorded;
+	}
 	/* SYSTEM_SUSPEND exists from PSCI 1.0; KVM hands it to us only with the cap. */
 	m->suspend_cap = false;
 	if (m->psci_version >= PINVM_PSCI_1_0 &&
@@ -431,6 +609,48 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		say(why, why_size, "cannot initialise the vGIC: %s", strerror(-r));
 		return r;
 	}
+	r = machine_build_dtb(m, why, why_size);
+	if (r)
+		return r;
+	return machine_power_on(m, why, why_size);
+}
+
+/*
+ * Guest RAM the host would back with a transparent huge page (THP) on the
+ * first write: pinvm's own copies would make the host zero and keep a whole
+ * 2 MiB (4K pages; more with larger pages) for a 4 KiB guest or a DTB. The
+ * huge-page blocks that [gpa, gpa + len) fills only in part get small pages;
+ * the ones it fills whole (most of a Linux Image) keep THP.
+ */
+static void machine_ram_small_pages(struct machine *m, uint64_t gpa, uint64_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t huge = page * page / 8;	/* one last-level table: the PMD size */
+	uintptr_t ram = (uintptr_t)m->vm.ram, ram_end = ram + (uintptr_t)m->vm.ram_size;
+	uintptr_t start = ram + (uintptr_t)(gpa - m->vm.ram_base);
+	uintptr_t ends[2] = { start, start + (uintptr_t)len }, done = 0;
+
+	if (!len || huge <= page)
+		return;
+	for (int i = 0; i < 2; i++) {
+		uintptr_t block = ends[i] & ~(huge - 1);
+
+		/* A block that starts here, lies outside RAM or was already done. */
+		if (ends[i] == block || block < ram || block + huge > ram_end || block == done)
+			continue;
+		(void)madvise((void *)block, huge, MADV_NOHUGEPAGE);
+		done = block;
+	}
+}
+
+/*
+ * The power-on state around a VM that is ready (vCPUs initialised, vGIC
+ * reset or new): devices, images and the DTB in RAM, vCPU 0's boot registers.
+ */
+static int machine_power_on(struct machine *m, char *why, size_t why_size)
+{
+	void *dst;
+	int r;
 
 	/* Devices back to their power-on state. */
 	mmio_init(&m->mmio, machine_unmapped, m);
@@ -441,12 +661,13 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		return r;
 	}
 
-	/* Images: kernel, initrd, DTB. */
+	/* Images: kernel, initrd, DTB (built by machine_setup(), the same on every boot). */
 	dst = vm_gpa_to_hva(&m->vm, m->plan.kernel_addr, m->kernel_len);
 	if (!dst) {
 		say(why, why_size, "kernel does not fit in guest RAM");
 		return -ENOSPC;
 	}
+	machine_ram_small_pages(m, m->plan.kernel_addr, m->kernel_len);
 	memcpy(dst, m->kernel, m->kernel_len);
 	if (m->initrd_len) {
 		dst = vm_gpa_to_hva(&m->vm, m->plan.initrd_addr, m->initrd_len);
@@ -454,16 +675,15 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 			say(why, why_size, "initrd does not fit in guest RAM");
 			return -ENOSPC;
 		}
+		machine_ram_small_pages(m, m->plan.initrd_addr, m->initrd_len);
 		memcpy(dst, m->initrd, m->initrd_len);
 	}
-	r = machine_build_dtb(m, why, why_size);
-	if (r)
-		return r;
 	dst = vm_gpa_to_hva(&m->vm, m->plan.dtb_addr, machine_dtb_size(m));
 	if (!dst) {
 		say(why, why_size, "device tree does not fit in guest RAM");
 		return -ENOSPC;
 	}
+	machine_ram_small_pages(m, m->plan.dtb_addr, machine_dtb_size(m));
 	memcpy(dst, m->dtb, machine_dtb_size(m));
 
 	r = vcpu_set_boot_regs(&m->vcpus[0], m->plan.kernel_addr, m->plan.dtb_addr);
@@ -474,8 +694,45 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 	return 0;
 }
 
+/*
+ * An in-place restart: the VM, its vGIC and vCPUs stay (building and
+ * destroying them is most of what a restart would cost, docs/benchmarks.md)
+ * and what a guest can see goes back to its power-on state: every vCPU
+ * (KVM_ARM_VCPU_INIT again, only vCPU 0 running), the vGIC (gic_reset()),
+ * devices, images and the DTB; the caller has zeroed RAM. The firmware view
+ * (PSCI pin, profile) belongs to the VM and stays as machine_setup() set it.
+ * Returns: 0; -errno (the caller rebuilds the VM with machine_setup()).
+ */
+static int machine_reset(struct machine *m, char *why, size_t why_size)
+{
+	uint64_t mpidr[LAYOUT_MAX_VCPUS];
+	int r;
+
+	machine_clear_run_state(m);
+	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
+		struct vcpu *v = &m->vcpus[i];
+
+		r = vcpu_reinit(v);
+		if (r)
+			return r;
+		v->suspended = false;
+		v->run->immediate_exit = 0;	/* set by the kick that stopped it */
+		mpidr[i] = v->mpidr;
+	}
+	r = gic_reset(&m->gic, mpidr, m->nr_vcpus);
+	if (r)
+		return r;
+	mmio_destroy(&m->mmio);
+	return machine_power_on(m, why, why_size);
+}
+
 void machine_teardown(struct machine *m)
 {
+	/* The ring lives in vCPU 0's mapping and the zone in the VM: both go. */
+	console_flush(m);
+	m->tx_ring = NULL;
+	m->tx_coalesced = false;
+	m->tx_credit = 0;
 	for (unsigned int i = 0; i < m->nr_vcpus; i++)
 		vcpu_destroy(&m->vcpus[i]);
 	m->nr_vcpus = 0;
@@ -631,7 +888,7 @@ static void machine_event_loop(struct machine *m, int sig_fd, int timer_fd, stru
 	for (;;) {
 		struct pollfd pfd[4];
 		int nfds = 0, idx_stop, idx_sig, idx_timer = -1, idx_in = -1;
-		int timeout = -1;
+		int timeout, n;
 
 		idx_stop = nfds;
 		pfd[nfds++] = (struct pollfd){ .fd = m->stop_efd, .events = POLLIN };
@@ -645,15 +902,25 @@ static void machine_event_loop(struct machine *m, int sig_fd, int timer_fd, stru
 			idx_in = nfds;
 			pfd[nfds++] = (struct pollfd){ .fd = con->in_fd, .events = POLLIN };
 		}
-		if (console_pending(con) || m->txlen)
-			timeout = 20;	/* retry a full RX FIFO; flush a partial output line */
+		timeout = machine_loop_timeout(m);
+		if (console_pending(con))
+			timeout = TX_TICK_MS;	/* retry a full RX FIFO */
 
-		if (poll(pfd, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
+		n = poll(pfd, (nfds_t)nfds, timeout);
+		if (n < 0 && errno != EINTR)
 			break;
 
+		if (pfd[idx_stop].revents & POLLIN) {
+			uint64_t count;
+
+			(void)!read(m->stop_efd, &count, sizeof(count));
+			if (m->stopping)
+				break;
+			/* Only woken for output: let the line complete, flush on the tick. */
+			if (n == 1)
+				continue;
+		}
 		console_flush(m);
-		if (pfd[idx_stop].revents & POLLIN)
-			break;
 		if (pfd[idx_sig].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -789,10 +1056,15 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 				break;
 			}
 			m->restarts++;
-			machine_teardown(m);
 			/* A power cycle: RAM reads as zero again, images are reloaded. */
 			(void)madvise(m->vm.ram, (size_t)m->vm.ram_size, MADV_DONTNEED);
-			r = machine_setup(m, why, why_size);
+			r = machine_reset(m, why, why_size);
+			if (r) {
+				/* GICv2, or a host that refused a step: a new VM, as at start. */
+				pr_debug("in-place restart: %s; rebuilding the VM", strerror(-r));
+				machine_teardown(m);
+				r = machine_setup(m, why, why_size);
+			}
 			if (r)
 				break;
 			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);

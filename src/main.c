@@ -13,15 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pinvm-config.h"
+#include "pinvm/caps.h"
+#include "pinvm/console.h"
 #include "pinvm/evlog.h"
+#include "pinvm/fwprofile.h"
+#include "pinvm/fwregs.h"
+#include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
 #include "pinvm/parse.h"
 #include "pinvm/probe.h"
 #include "pinvm/psci.h"
+#include "pinvm/sandbox.h"
 
 enum {
 	EXIT_POWEROFF = 0,
@@ -43,6 +50,8 @@ static void usage_main(FILE *out)
 	fprintf(out,
 		"Usage: pinvm run --kernel FILE [options]   boot a guest\n"
 		"       pinvm probe [--json]                 show what this host's KVM offers\n"
+		"       pinvm profile show FILE              decode a firmware profile\n"
+		"       pinvm profile check FILE             can this host honour it? (status 0 or 1)\n"
 		"       pinvm --help | --version\n"
 		"\n"
 		"Run 'pinvm run --help' for the run options. Exit statuses: see pinvm(1).\n");
@@ -61,6 +70,9 @@ static void usage_run(FILE *out)
 		"      --gic auto|v2|v3     interrupt controller (default auto: v3, else v2)\n"
 		"      --psci VERSION       pin the guest's PSCI version: 0.1 0.2 1.0 1.1 1.2 1.3\n"
 		"                           or host (default: keep KVM's, and report it)\n"
+		"      --fw-profile FILE    the guest's whole firmware view: record it in FILE\n"
+		"                           if FILE does not exist, else replay it (refusing\n"
+		"                           a host that cannot); docs/firmware-profiles.md\n"
 		"      --on-reset restart|exit  guest reset: restart in-process (default) or exit 4/5\n"
 		"      --max-resets N       restarts allowed before exiting 4 (default 16)\n"
 		"      --no-suspend         answer PSCI SYSTEM_SUSPEND with DENIED\n"
@@ -68,12 +80,16 @@ static void usage_run(FILE *out)
 		"      --event-log FILE     JSON lines of every event (docs/event-log.md)\n"
 		"      --dump-dtb FILE      write the guest's device tree and exit without running\n"
 		"      --console stdio|none guest console on stdin/stdout (default) or nowhere\n"
+		"      --user NAME|UID[:GID]  as root: run as this user once the files and\n"
+		"                           /dev/kvm are open (docs/security.md)\n"
+		"      --no-seccomp         no system call filter (debugging only)\n"
 		"  -q, --quiet              no exit summary, no warnings\n"
 		"  -h, --help               this text\n"
 		"\n"
 		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
 		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
-		"      5 vendor reset, 6 guest/vCPU failure, 124 timeout, 128+N signal N.\n");
+		"      5 vendor reset, 6 guest/vCPU failure, 124 timeout, 128+N signal N,\n"
+		"      159 blocked system call (seccomp).\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -92,8 +108,13 @@ static int usage_error(const char *fmt, ...)
 
 enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
-	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE,
+	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
+	OPT_USER, OPT_NO_SECCOMP,
 };
+
+/* Hardening options (docs/security.md); main.c alone uses them. */
+static const char *arg_user;
+static bool arg_no_seccomp;
 
 static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			  const char **event_log, bool *quiet)
@@ -113,6 +134,9 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "event-log", required_argument, NULL, OPT_EVENT_LOG },
 		{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 		{ "console", required_argument, NULL, OPT_CONSOLE },
+		{ "fw-profile", required_argument, NULL, OPT_FW_PROFILE },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -173,6 +197,7 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			if (psci_parse_version(optarg, &cfg->psci))
 				return usage_error("--psci: '%s' is not one of 0.1 0.2 1.0 1.1 1.2 1.3 host",
 						   optarg);
+			cfg->psci_explicit = true;
 			break;
 		case OPT_ON_RESET:
 			if (!strcmp(optarg, "restart"))
@@ -214,6 +239,19 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 				cfg->console_none = true;
 			else
 				return usage_error("--console: '%s' is not stdio or none", optarg);
+			break;
+		case OPT_FW_PROFILE:
+			if (!*optarg)
+				return usage_error("--fw-profile: empty file name");
+			cfg->fw_profile_path = optarg;
+			break;
+		case OPT_USER:
+			if (!*optarg)
+				return usage_error("--user: empty user name");
+			arg_user = optarg;
+			break;
+		case OPT_NO_SECCOMP:
+			arg_no_seccomp = true;
 			break;
 		case 'q':
 			*quiet = true;
@@ -268,9 +306,111 @@ static int write_file_atomic(const char *path, const void *buf, size_t len)
 		r = -errno;
 	if (!r && rename(tmp, path) < 0)
 		r = -errno;
-	if (r)
+	if (r) {
 		(void)unlink(tmp);
+	} else {
+		/* The rename itself must survive a crash too. */
+		char dir[4096];
+		char *slash;
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			(void)close(fd);
+		}
+	}
 	return r;
+}
+
+/* ---- firmware profiles (docs/firmware-profiles.md) ---- */
+
+/*
+ * --fw-profile FILE: an existing FILE is parsed and replayed, its PSCI
+ * version becoming the pin; a missing one is recorded by machine_setup().
+ * Returns: 0; an exit status.
+ */
+static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p)
+{
+	const struct fwprofile_reg *psci;
+	char why[512], a[16], b[16];
+	struct stat st;
+	int r;
+
+	if (stat(cfg->fw_profile_path, &st) < 0 && errno == ENOENT) {
+		cfg->fw_record = true;
+		return 0;
+	}
+	r = fwprofile_load(cfg->fw_profile_path, p, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		return EXIT_START;
+	}
+	psci = fwprofile_find(p, FWPROFILE_PSCI_VERSION);
+	if (cfg->psci_explicit && cfg->psci != psci->value)
+		return usage_error("--psci %s disagrees with --fw-profile %s, which pins PSCI %s",
+				   cfg->psci == PSCI_PIN_HOST ? "host" :
+				   psci_version_str(cfg->psci, a, sizeof(a)), cfg->fw_profile_path,
+				   psci_version_str((uint32_t)psci->value, b, sizeof(b)));
+	cfg->psci = (uint32_t)psci->value;
+	cfg->fw_profile = p;
+	return 0;
+}
+
+/* Write the firmware view machine_setup() recorded, atomically. */
+static int fw_profile_write(const struct machine *m, const char *path)
+{
+	char when[32] = "unknown date", recorded[256];
+	const char *comments[] = {
+		"pinvm firmware profile: the firmware a guest sees (docs/firmware-profiles.md).",
+		recorded,
+		"Replay: pinvm run --fw-profile FILE ...; can a host honour it: pinvm profile check FILE.",
+		"Lines: NAME = VALUE (0x hex or decimal; PSCI_VERSION as M.m); '#' starts a comment.",
+		NULL,
+	};
+	sigset_t stop_sigs, old;
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t len;
+	char *text;
+	int r;
+
+	if (gmtime_r(&now, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(recorded, sizeof(recorded), "Recorded by pinvm %s on Linux %s (%s), %s.",
+		 PINVM_VERSION, m->host.release, m->host.machine, when);
+	r = fwprofile_format(&m->fw_recorded, comments, &text, &len);
+	if (r)
+		return r;
+	/* A stop signal in the middle would leave the temp file: take it after the rename. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
+	r = write_file_atomic(path, text, len);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	free(text);
+	return r;
+}
+
+/* A replay's refusals (as errors) and decisions (as notes) on stderr. */
+static void fw_report_log(const struct fwprofile_report *rep)
+{
+	char line[768];
+
+	for (unsigned int i = 0; i < rep->nr; i++) {
+		const struct fwprofile_issue *is = &rep->issues[i];
+
+		fwprofile_issue_str(is, line, sizeof(line));
+		if (fwprofile_verdict_refuses(is->verdict))
+			pr_err("  %s", line);
+		else
+			log_msg(LOG_LEVEL_WARN, "note: ", "firmware profile: %s", line);
+	}
 }
 
 static int stop_status(const struct machine_stop *s)
@@ -340,9 +480,51 @@ static void stop_describe(const struct machine_stop *s, const struct machine_con
 	}
 }
 
+/*
+ * --user: resolve it before anything is opened. Returns: 0 (*ret_user NULL
+ * without --user); an exit status.
+ */
+static int run_resolve_user(struct caps_user *user, const struct caps_user **ret_user)
+{
+	int r;
+
+	*ret_user = NULL;
+	if (!arg_user)
+		return 0;
+	r = caps_lookup_user(arg_user, "/etc/passwd", user);
+	if (r == -ENOENT)
+		return usage_error("--user: no user '%s' in /etc/passwd (or give UID:GID)", arg_user);
+	if (r) {
+		pr_err("--user %s: cannot read /etc/passwd: %s", arg_user, strerror(-r));
+		return EXIT_START;
+	}
+	if (geteuid() != 0) {
+		pr_err("--user needs pinvm to be started as root; as a user with access to /dev/kvm, leave it out");
+		return EXIT_START;
+	}
+	*ret_user = user;
+	return 0;
+}
+
+/* Files and /dev/kvm are open: from here on pinvm needs no privilege. */
+static int run_drop_privileges(const struct caps_user *user, char *why, size_t why_size)
+{
+	int r = caps_drop(user);
+
+	if (r == -EPERM && user)
+		snprintf(why, why_size, "--user: cannot switch to uid %u gid %u: %s",
+			 (unsigned int)user->uid, (unsigned int)user->gid, strerror(-r));
+	else if (r)
+		snprintf(why, why_size, "cannot drop privileges: %s", strerror(-r));
+	return r;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct machine_config cfg;
+	struct fwprofile profile;
+	struct caps_user user_ids;
+	const struct caps_user *user;
 	const char *event_log = NULL;
 	struct machine m;
 	struct machine_stop stop;
@@ -358,6 +540,14 @@ static int cmd_run(int argc, char **argv)
 		return r;
 	if (quiet)
 		log_level = LOG_LEVEL_QUIET;
+	r = run_resolve_user(&user_ids, &user);
+	if (r)
+		return r;
+	if (cfg.fw_profile_path) {
+		r = fw_profile_prepare(&cfg, &profile);
+		if (r)
+			return r;
+	}
 
 	evlog_init(&log);
 	if (event_log) {
@@ -372,14 +562,35 @@ static int cmd_run(int argc, char **argv)
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r)
+		r = run_drop_privileges(user, why, sizeof(why));
+	if (!r)
 		r = machine_setup(&m, why, sizeof(why));
 	if (r) {
 		pr_err("%s", why);
+		fw_report_log(&m.fw_report);
 		evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
 			   evlog_json_str(why, desc, sizeof(desc)));
 		machine_close(&m);
 		evlog_close(&log);
 		return EXIT_START;
+	}
+	if (cfg.fw_record) {
+		r = fw_profile_write(&m, cfg.fw_profile_path);
+		if (r) {
+			snprintf(why, sizeof(why), "cannot write firmware profile %s: %s",
+				 cfg.fw_profile_path, strerror(-r));
+			pr_err("%s", why);
+			evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
+				   evlog_json_str(why, desc, sizeof(desc)));
+			machine_close(&m);
+			evlog_close(&log);
+			return EXIT_START;
+		}
+		log_msg(LOG_LEVEL_WARN, "note: ", "recorded this host's firmware view (PSCI %s, %u registers) in %s",
+			psci_version_str(m.psci_version, ver, sizeof(ver)), m.fw_recorded.nr,
+			cfg.fw_profile_path);
+	} else if (cfg.fw_profile) {
+		fw_report_log(&m.fw_report);
 	}
 
 	if (cfg.dump_dtb) {
@@ -392,6 +603,21 @@ static int cmd_run(int argc, char **argv)
 		}
 		evlog_close(&log);
 		return EXIT_POWEROFF;
+	}
+
+	/* The run phase: only the allowlisted system calls from here on. */
+	if (!arg_no_seccomp) {
+		r = sandbox_install(console_restore_now);
+		if (r) {
+			snprintf(why, sizeof(why), "cannot install the seccomp filter: %s (--no-seccomp runs without it)",
+				 strerror(-r));
+			pr_err("%s", why);
+			evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
+				   evlog_json_str(why, desc, sizeof(desc)));
+			machine_close(&m);
+			evlog_close(&log);
+			return EXIT_START;
+		}
 	}
 
 	psci_version_str(m.psci_version, ver, sizeof(ver));
@@ -462,6 +688,12 @@ static int cmd_probe(int argc, char **argv)
 		pr_err("%s", why);
 		return EXIT_START;
 	}
+	r = caps_drop(NULL);
+	if (r) {
+		pr_err("cannot drop privileges: %s", strerror(-r));
+		vm_host_close(&host);
+		return EXIT_START;
+	}
 	r = probe_run(&host, &res, &step);
 	vm_host_close(&host);
 	if (r) {
@@ -473,6 +705,117 @@ static int cmd_probe(int argc, char **argv)
 	else
 		probe_print_text(&res, stdout);
 	return fflush(stdout) == 0 ? 0 : EXIT_START;
+}
+
+static void usage_profile(FILE *out)
+{
+	fprintf(out,
+		"Usage: pinvm profile show FILE    the firmware profile decoded: versions as M.m,\n"
+		"                                  bitmaps as the services they offer\n"
+		"       pinvm profile check FILE   can this host honour it? Uses /dev/kvm (a test\n"
+		"                                  VM, no guest). Exit 0 yes, 1 no or an error\n"
+		"\n"
+		"Profiles are written by 'pinvm run --fw-profile FILE' (docs/firmware-profiles.md).\n");
+}
+
+static int profile_show(const char *path)
+{
+	struct fwprofile p;
+	char why[512];
+	int r;
+
+	r = fwprofile_load(path, &p, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		return EXIT_START;
+	}
+	for (unsigned int i = 0; i < p.nr; i++) {
+		char key[24], val[24], what[160];
+
+		fwprofile_reg_key(p.regs[i].id, key, sizeof(key));
+		fwprofile_value_str(p.regs[i].id, p.regs[i].value, val, sizeof(val));
+		fwprofile_decode(p.regs[i].id, p.regs[i].value, what, sizeof(what));
+		if (what[0])
+			printf("%-24s %-10s %s\n", key, val, what);
+		else
+			printf("%-24s %s\n", key, val);
+	}
+	return fflush(stdout) == 0 ? 0 : EXIT_START;
+}
+
+/* What `run --fw-profile` would do before the first KVM_RUN, on a test VM. */
+static int profile_check(const char *path)
+{
+	struct fwprofile_report rep;
+	struct vm_host host;
+	struct fwprofile p;
+	char why[512], line[768];
+	int vm, vcpu, r;
+
+	r = fwprofile_load(path, &p, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		return EXIT_START;
+	}
+	host.kvm_fd = -1;
+	r = machine_open_host(&host, why, sizeof(why));
+	if (r) {
+		pr_err("%s", why);
+		return EXIT_START;
+	}
+	r = probe_vm(&host, fwprofile_find(&p, FWPROFILE_PSCI_VERSION)->value == PINVM_PSCI_0_1,
+		     &vm, &vcpu);
+	if (r) {
+		pr_err("cannot create a test VM: %s", strerror(-r));
+		vm_host_close(&host);
+		return EXIT_START;
+	}
+	r = fwregs_apply(&vcpu, 1, &p, &rep);
+	(void)close(vcpu);
+	(void)close(vm);
+	if (r && !rep.nr_refused) {
+		pr_err("cannot list the firmware registers (KVM_GET_REG_LIST): %s", strerror(-r));
+		vm_host_close(&host);
+		return EXIT_START;
+	}
+	printf("%s: this host (Linux %s) %s\n", path, host.release,
+	       r ? "cannot honour this firmware profile:" : "can honour this firmware profile");
+	for (unsigned int i = 0; i < rep.nr; i++) {
+		fwprofile_issue_str(&rep.issues[i], line, sizeof(line));
+		printf("  %s: %s\n", fwprofile_verdict_refuses(rep.issues[i].verdict) ?
+		       "refused" : "note", line);
+	}
+	vm_host_close(&host);
+	if (fflush(stdout) != 0)
+		return EXIT_START;
+	return r ? EXIT_START : 0;
+}
+
+static int cmd_profile(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage_profile(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage_profile(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "show") && strcmp(argv[1], "check")) {
+		pr_err("unknown profile command '%s' (try 'pinvm profile --help')", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (argc != 3 || !*argv[2] || argv[2][0] == '-') {
+		if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			usage_profile(stdout);
+			return 0;
+		}
+		pr_err("pinvm profile %s needs exactly one FILE (try 'pinvm profile --help')", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "show"))
+		return profile_show(argv[2]);
+	return profile_check(argv[2]);
 }
 
 int main(int argc, char **argv)
@@ -493,6 +836,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "profile"))
+		return cmd_profile(argc - 1, argv + 1);
 	pr_err("unknown command '%s' (try 'pinvm --help')", argv[1]);
 	return EXIT_USAGE;
 }

@@ -11,34 +11,17 @@
 
 #include <linux/kvm.h>
 
+#include "pinvm/fwregs.h"
 #include "pinvm/gic.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/psci.h"
 
-#define FW_GROUP_MASK	0xffffffffffff0000ULL
-#define FW_GROUP	0x6030000000140000ULL	/* KVM_REG_ARM_FW, 64-bit */
-#define FW_BMAP_GROUP	0x6030000000160000ULL	/* KVM_REG_ARM_FW_FEAT_BMAP, 64-bit */
-
 const char *probe_fw_reg_name(uint64_t id)
 {
-	static const char *const fw[] = {
-		"PSCI_VERSION", "SMCCC_ARCH_WORKAROUND_1",
-		"SMCCC_ARCH_WORKAROUND_2", "SMCCC_ARCH_WORKAROUND_3",
-	};
-	static const char *const bmap[] = {
-		"STD_BMAP", "STD_HYP_BMAP", "VENDOR_HYP_BMAP", "VENDOR_HYP_BMAP_2",
-	};
-	uint64_t idx = id & 0xffff;
-
-	if ((id & FW_GROUP_MASK) == FW_GROUP && idx < 4)
-		return fw[idx];
-	if ((id & FW_GROUP_MASK) == FW_BMAP_GROUP && idx < 4)
-		return bmap[idx];
-	return NULL;
+	return fwprofile_reg_name(id);
 }
 
-/* A VM with one initialised vCPU; PSCI 0.2 feature unless @psci_0_1. */
-static int probe_vm(const struct vm_host *host, bool psci_0_1, int *ret_vm, int *ret_vcpu)
+int probe_vm(const struct vm_host *host, bool psci_0_1, int *ret_vm, int *ret_vcpu)
 {
 	struct kvm_vcpu_init init;
 	int vm, vcpu;
@@ -72,30 +55,17 @@ fail:
 
 static void probe_fw_regs(int vcpu, struct probe_result *res)
 {
-	struct kvm_reg_list probe = { .n = 0 }, *list;
+	uint64_t ids[PROBE_MAX_FW_REGS];
+	unsigned int nr;
 
-	/* First call with n = 0 fails with E2BIG and tells the count. */
-	if (ioctl(vcpu, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG)
+	if (fwregs_list(vcpu, ids, PROBE_MAX_FW_REGS, &nr))
 		return;
-	list = calloc(1, sizeof(*list) + probe.n * sizeof(uint64_t));
-	if (!list)
-		return;
-	list->n = probe.n;
-	if (ioctl(vcpu, KVM_GET_REG_LIST, list) == 0) {
-		for (uint64_t i = 0; i < list->n && res->nr_fw < PROBE_MAX_FW_REGS; i++) {
-			uint64_t id = list->reg[i], val = 0;
-			struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
-			struct probe_fw_reg *fr;
+	for (unsigned int i = 0; i < nr; i++) {
+		struct probe_fw_reg *fr = &res->fw[res->nr_fw++];
 
-			if ((id & FW_GROUP_MASK) != FW_GROUP && (id & FW_GROUP_MASK) != FW_BMAP_GROUP)
-				continue;
-			fr = &res->fw[res->nr_fw++];
-			fr->id = id;
-			fr->readable = ioctl(vcpu, KVM_GET_ONE_REG, &reg) == 0;
-			fr->value = val;
-		}
+		fr->id = ids[i];
+		fr->readable = fwregs_get(vcpu, ids[i], &fr->value) == 0;
 	}
-	free(list);
 }
 
 int probe_run(const struct vm_host *host, struct probe_result *res, const char **ret_step)

@@ -271,3 +271,10 @@ size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len)
 	uart_update_irq(u);
 	return n;
 }
+
+bool uart_thr_write_deferrable(const struct uart *u)
+{
+	if (u->lcr & UART_LCR_DLAB)
+		return true;
+	return !uart_loopback(u) && !(u->ier & UART_IER_THRI);
+}

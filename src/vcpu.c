@@ -59,18 +59,23 @@ static int vcpu_do_init(struct vcpu *vcpu, uint32_t target)
 	return ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init) < 0 ? -errno : 0;
 }
 
-static uint32_t vcpu_target;	/* from KVM_ARM_PREFERRED_TARGET; the same for every VM */
+/* KVM_ARM_PREFERRED_TARGET: the same for every vCPU of every VM, asked once */
+static struct kvm_vcpu_init vcpu_pref;
+static bool vcpu_have_pref;
+static uint32_t vcpu_target;
 
 int vcpu_init(struct vcpu *vcpu, int vm_fd, bool psci_0_1)
 {
-	struct kvm_vcpu_init pref;
 	int r;
 
-	memset(&pref, 0, sizeof(pref));
-	if (ioctl(vm_fd, KVM_ARM_PREFERRED_TARGET, &pref) < 0)
-		return -errno;
-	vcpu_target = pref.target;
-	vcpu->features0 = pref.features[0];
+	if (!vcpu_have_pref) {
+		memset(&vcpu_pref, 0, sizeof(vcpu_pref));
+		if (ioctl(vm_fd, KVM_ARM_PREFERRED_TARGET, &vcpu_pref) < 0)
+			return -errno;
+		vcpu_have_pref = true;
+	}
+	vcpu_target = vcpu_pref.target;
+	vcpu->features0 = vcpu_pref.features[0];
 	/* VCPU 0 boots; the others start powered off until the guest's CPU_ON. */
 	if (vcpu->id > 0)
 		vcpu->features0 |= 1U << KVM_ARM_VCPU_POWER_OFF;
@@ -123,11 +128,12 @@ int vcpu_set_boot_regs(const struct vcpu *vcpu, uint64_t entry, uint64_t dtb)
 {
 	int r;
 
-	r = vcpu_set_reg(vcpu, PINVM_REG_PSTATE, PSTATE_EL1H_DAIF);
-	if (!r)
-		r = vcpu_set_reg(vcpu, PINVM_REG_X(0), dtb);
-	for (unsigned int i = 1; !r && i < 4; i++)
-		r = vcpu_set_reg(vcpu, PINVM_REG_X(i), 0);
+	/*
+	 * KVM_ARM_VCPU_INIT has just reset the core registers: x0-x30 zero,
+	 * PSTATE EL1h with D, A, I, F masked (kvm_reset_vcpu(),
+	 * arch/arm64/kvm/reset.c). Only x0 and PC differ from that.
+	 */
+	r = vcpu_set_reg(vcpu, PINVM_REG_X(0), dtb);
 	if (!r)
 		r = vcpu_set_reg(vcpu, PINVM_REG_PC, entry);
 	return r;

@@ -32,6 +32,13 @@ void console_open(struct console *con, int fd);
 /** console_close() - restore the terminal. Safe to call twice. */
 void console_close(struct console *con);
 
+/**
+ * console_restore_now() - put the terminal of the open console back as
+ * console_open() found it. Async-signal-safe, for a handler that is about
+ * to _exit() (the seccomp report); console_close() is the normal path.
+ */
+void console_restore_now(void);
+
 /** console_wants_input() - poll stdin now? (open, not at EOF, nothing pending) */
 bool console_wants_input(const struct console *con);
 

@@ -22,6 +22,9 @@ struct gic {
 	uint64_t dist_base, dist_size;
 	uint64_t redist_base, redist_size;	/* v3 */
 	uint64_t cpuif_base, cpuif_size;	/* v2 */
+	/* gic_reset(), learnt on its first call (v3) */
+	unsigned int nr_irq_words;	/* 32-interrupt words, GICD_TYPER.ITLinesNumber + 1 */
+	uint64_t icc_ctlr;		/* ICC_CTLR_EL1 at reset: read-only fields, EOImode = CBPR = 0 */
 };
 
 /** gic_supported() - true if the VM can create this vGIC version (KVM_CREATE_DEVICE_TEST). */
@@ -36,6 +39,19 @@ int gic_create(struct gic *gic, int vm_fd, enum gic_want want, unsigned int nr_v
 
 /** gic_finalize() - after all vCPUs exist: KVM_DEV_ARM_VGIC_CTRL_INIT. Returns 0 or -errno. */
 int gic_finalize(struct gic *gic);
+
+/**
+ * gic_reset() - put a GICv3 that has run back to the state of a fresh one,
+ * for an in-place restart (all vCPUs stopped, outside KVM_RUN): distributor
+ * and CPU interfaces disabled; every interrupt inactive, not pending and
+ * disabled but the SGIs (enabled, as KVM creates them); priority mask, EOI
+ * mode and active priorities of each CPU interface at 0. What an OS
+ * programs before it enables an interrupt (group, priority, trigger mode,
+ * SPI routing, binary points) keeps its value. @mpidr: each vCPU's MPIDR_EL1.
+ * Returns: 0; -EOPNOTSUPP for a GICv2 (rebuild the VM instead); -errno
+ * from KVM (the vGIC is then half reset: rebuild the VM).
+ */
+int gic_reset(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus);
 
 /** gic_spi_line() - drive SPI @spi (0-based) to @level via KVM_IRQ_LINE. Returns 0 or -errno. */
 int gic_spi_line(int vm_fd, unsigned int spi, int level);

@@ -19,6 +19,7 @@
 #include <pthread.h>
 
 #include "pinvm/evlog.h"
+#include "pinvm/fwprofile.h"
 #include "pinvm/gic.h"
 #include "pinvm/layout.h"
 #include "pinvm/loader.h"
@@ -27,6 +28,7 @@
 #include "pinvm/vm.h"
 
 struct vcpu;
+struct kvm_coalesced_mmio_ring;
 
 struct machine_config {
 	const char *kernel_path;
@@ -42,6 +44,10 @@ struct machine_config {
 	unsigned int timeout;		/* seconds, 0 = none */
 	bool console_none;
 	const char *dump_dtb;		/* write the DTB here and do not run */
+	bool psci_explicit;		/* --psci was given */
+	const char *fw_profile_path;	/* --fw-profile FILE (main.c reads or writes it) */
+	const struct fwprofile *fw_profile;	/* replay: applied on every (re)boot; NULL: none */
+	bool fw_record;			/* record the firmware view into machine.fw_recorded */
 };
 
 enum machine_stop_kind {
@@ -82,6 +88,14 @@ struct machine {
 	int out_fd;			/* guest console output, -1 = discard */
 	char txbuf[4096];
 	size_t txlen;
+	/* THR writes KVM queues in its coalesced MMIO ring instead of exiting (machine.c) */
+	struct kvm_coalesced_mmio_ring *tx_ring;	/* NULL: the host has none */
+	unsigned int tx_ring_page;	/* its page in the vCPU mapping, 0: none */
+	unsigned int tx_ring_max;	/* entries */
+	bool tx_coalesced;		/* THR is a coalesced zone now */
+	unsigned int tx_credit;		/* deferrable THR writes in a row that exited */
+	uint64_t tx_active_ms;		/* the ring last had entries (CLOCK_MONOTONIC) */
+	bool loop_asleep;		/* the event loop polls without a timeout */
 
 	/* Images, loaded once, copied into RAM on every (re)boot */
 	void *kernel;
@@ -93,6 +107,10 @@ struct machine {
 	uint8_t dtb[LAYOUT_DTB_MAX_SIZE];
 
 	uint32_t psci_version;		/* effective, read back from KVM */
+	/* Firmware profile: replayed (cfg->fw_profile, or what was recorded), its report */
+	const struct fwprofile *fw_replay;
+	struct fwprofile fw_recorded;	/* cfg->fw_record: the view of the first boot */
+	struct fwprofile_report fw_report;
 	bool suspend_cap;		/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
 	unsigned int restarts;
 
@@ -101,7 +119,7 @@ struct machine {
 	pthread_cond_t cond;
 	volatile bool stopping;
 	struct machine_stop stop;
-	int stop_efd;
+	int stop_efd;			/* wakes the event loop: a stop, or console output */
 	bool pause_req;
 	unsigned int paused, exited;
 };
@@ -127,8 +145,10 @@ int machine_open_host(struct vm_host *host, char *why, size_t why_size);
 int machine_open(struct machine *m, char *why, size_t why_size);
 
 /**
- * machine_setup() - create VM, vGIC, vCPUs; pin PSCI; load images and DTB;
- * boot registers. Used for the first boot and every restart.
+ * machine_setup() - create VM, vGIC, vCPUs; pin PSCI, or replay a firmware
+ * profile (m->fw_report lists its refusals and decisions), or record one
+ * (cfg->fw_record: m->fw_recorded, replayed on restarts); load images and
+ * DTB; boot registers. Used for the first boot and every restart.
  * Returns: 0; -errno with a message in @why.
  */
 int machine_setup(struct machine *m, char *why, size_t why_size);

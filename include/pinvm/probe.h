@@ -42,7 +42,14 @@ struct probe_result {
  */
 int probe_run(const struct vm_host *host, struct probe_result *res, const char **ret_step);
 
-/** probe_fw_reg_name() - "PSCI_VERSION", "SMCCC_ARCH_WORKAROUND_1", "STD_BMAP", ... or NULL. */
+/**
+ * probe_vm() - a throwaway VM with one initialised vCPU (PSCI 0.2 feature
+ * unless @psci_0_1) on the open @host; close both fds when done.
+ * Returns: 0; -errno.
+ */
+int probe_vm(const struct vm_host *host, bool psci_0_1, int *ret_vm, int *ret_vcpu);
+
+/** probe_fw_reg_name() - fwprofile_reg_name(): "PSCI_VERSION", "STD_BMAP", ... or NULL. */
 const char *probe_fw_reg_name(uint64_t id);
 
 void probe_print_text(const struct probe_result *res, FILE *out);

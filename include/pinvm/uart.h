@@ -24,6 +24,7 @@
 #ifndef PINVM_UART_H
 #define PINVM_UART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,5 +129,16 @@ size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len);
 
 /** uart_rx_space() - bytes uart_rx_push() would take now (0 in loopback). */
 size_t uart_rx_space(const struct uart *u);
+
+/**
+ * uart_thr_write_deferrable() - can a guest write to offset 0 be handled
+ * later, in order, before the next access to any register? True when that
+ * write cannot change the interrupt output: DLAB set (it is DLL), or
+ * neither the THRE interrupt (IER bit 1) nor loopback is on. The byte then
+ * only reaches the tx callback, and what a register read shows does not
+ * depend on it. (pinvm then lets KVM queue such writes in its coalesced
+ * MMIO ring instead of exiting for each byte.)
+ */
+bool uart_thr_write_deferrable(const struct uart *u);
 
 #endif

@@ -55,7 +55,8 @@ int vcpu_get_mp_state(const struct vcpu *vcpu, uint32_t *ret);
 
 /**
  * vcpu_set_boot_regs() - Documentation/arch/arm64/booting.rst: x0 = DTB,
- * x1..x3 = 0, PC = entry, PSTATE = EL1h with D, A, I, F masked.
+ * x1..x3 = 0, PC = entry, PSTATE = EL1h with D, A, I, F masked. Call it
+ * right after KVM_ARM_VCPU_INIT, which has set all but x0 and PC already.
  */
 int vcpu_set_boot_regs(const struct vcpu *vcpu, uint64_t entry, uint64_t dtb);
 

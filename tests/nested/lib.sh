@@ -131,13 +131,6 @@ wait_for() {
 	done
 }
 
-# re_escape STRING: STRING with the extended-regex metacharacters escaped,
-# for putting values such as $HOST_KERNEL ("6.12.118+deb13-...") into a
-# pattern.
-re_escape() {
-	printf '%s\n' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
-}
-
 # require_guest NAME: path of a bare-metal guest payload, or fail.
 require_guest() {
 	[ -f "$GUESTS/$1" ] || fail "bare-metal guest $1 missing (not built into build/tests/guests/)"
@@ -156,6 +149,7 @@ linux_cmdline() {
 kernel_at_least() {
 	_have=$(echo "$HOST_KERNEL" | sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/')
 	_want=$(echo "$1" | sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/')
+	# shellcheck disable=SC2086 # split into the four numbers
 	set -- $_have $_want
 	[ "$1" -gt "$3" ] || { [ "$1" -eq "$3" ] && [ "$2" -ge "$4" ]; }
 }

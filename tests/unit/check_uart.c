@@ -261,6 +261,39 @@ START_TEST(test_thre_irq)
 }
 END_TEST
 
+/* A deferrable THR write changes no interrupt and no register a read shows. */
+START_TEST(test_thr_deferrable)
+{
+	uint8_t before[8];
+
+	ck_assert(uart_thr_write_deferrable(&u));
+	/* interrupt-driven receive (Linux with its tty open) still qualifies */
+	uart_write(&u, UART_IER, UART_IER_RDI | UART_IER_RLSI);
+	uart_write(&u, UART_FCR, UART_FCR_ENABLE_FIFO);
+	ck_assert(uart_thr_write_deferrable(&u));
+	for (unsigned int off = 0; off < 8; off++)
+		before[off] = off == UART_RBR ? 0 : uart_read(&u, off);
+	uart_write(&u, UART_THR, 'x');
+	ck_assert_int_eq(h.irq_calls, 0);
+	for (unsigned int off = 1; off < 8; off++)
+		ck_assert_uint_eq(uart_read(&u, off), before[off]);
+	ck_assert_uint_eq(h.nout, 1);
+
+	/* the THRE interrupt: each write raises it */
+	uart_write(&u, UART_IER, UART_IER_THRI);
+	ck_assert(!uart_thr_write_deferrable(&u));
+	/* DLAB: the write goes to DLL */
+	uart_write(&u, UART_LCR, UART_LCR_DLAB);
+	ck_assert(uart_thr_write_deferrable(&u));
+	uart_write(&u, UART_LCR, 0);
+	uart_write(&u, UART_IER, 0);
+	ck_assert(uart_thr_write_deferrable(&u));
+	/* loopback: the byte goes to the receive FIFO */
+	uart_write(&u, UART_MCR, UART_MCR_LOOP);
+	ck_assert(!uart_thr_write_deferrable(&u));
+}
+END_TEST
+
 /* Line status > received data > THR empty > modem status > none. */
 START_TEST(test_iir_priorities)
 {
@@ -496,6 +529,7 @@ static Suite *uart_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_rx_irq);
 	tcase_add_test(tc, test_thre_irq);
+	tcase_add_test(tc, test_thr_deferrable);
 	tcase_add_test(tc, test_iir_priorities);
 	tcase_add_test(tc, test_line_status_needs_ier);
 	tcase_add_test(tc, test_fifo_clear_lowers_irq);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The run-phase seccomp allowlist (libseccomp). Installed on every thread
+ * (TSYNC) after the VM is set up and before the first KVM_RUN; it permits
+ * what the event loop, the vCPU threads and an in-process restart (a new
+ * VM, vGIC and vCPUs) need, and nothing else. Any other system call is
+ * not executed: the kernel sends SIGSYS (SECCOMP_RET_TRAP), and pinvm's
+ * handler restores the terminal, writes one line naming the system call
+ * and exits with SANDBOX_EXIT_STATUS. clone3 fails with ENOSYS instead,
+ * so glibc falls back to clone, whose flags can be checked.
+ *
+ * The list and the reason for each entry: docs/security.md.
+ */
+#ifndef PINVM_SANDBOX_H
+#define PINVM_SANDBOX_H
+
+#include <stddef.h>
+
+/* 128 + SIGSYS (31 on arm64): what a shell shows for a process killed by SIGSYS. */
+#define SANDBOX_EXIT_STATUS	159
+
+/* Called first by the SIGSYS handler; must be async-signal-safe. */
+typedef void (*sandbox_hook_fn)(void);
+
+/**
+ * sandbox_install() - install the SIGSYS handler, then load the filter.
+ * @on_violation: may be NULL; e.g. console_restore_now().
+ * Call once, from the main thread, before the vCPU threads start (they
+ * also get it through TSYNC if they already run).
+ * Returns: 0; -errno from libseccomp (-EINVAL/-EFAULT: the kernel lacks
+ * seccomp filters) or sigaction.
+ */
+int sandbox_install(sandbox_hook_fn on_violation);
+
+/**
+ * sandbox_install_handler() - only the SIGSYS handler and the syscall name
+ * table (part of sandbox_install(); separate for tests).
+ * Returns: 0; -errno of sigaction.
+ */
+int sandbox_install_handler(sandbox_hook_fn on_violation);
+
+/**
+ * sandbox_export_bpf() - write the filter sandbox_install() would load, as
+ * raw struct sock_filter instructions, to @fd (for tests and audits).
+ * Returns: 0; -errno.
+ */
+int sandbox_export_bpf(int fd);
+
+/**
+ * sandbox_format_report() - the line the SIGSYS handler prints:
+ * "pinvm: error: seccomp: blocked system call NAME (NR) in thread TID; ..."
+ * ending in "\n". @name may be NULL (unknown number). Async-signal-safe:
+ * no stdio, no allocation. Always NUL-terminates when @size > 0.
+ * Returns: the length written, without the NUL.
+ */
+size_t sandbox_format_report(char *buf, size_t size, const char *name, long nr, long tid);
+
+#endif

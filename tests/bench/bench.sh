@@ -1,0 +1,147 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The benchmark runs, inside the emulated arm64 host that tests/bench/run
+# boots (busybox sh; tests/bench/init calls it). Every measured run prints
+#
+#   PINVM-BENCH: run SCENARIO CONTENDER I WALL_US USER_US SYS_US MAXRSS_KIB STATUS OUT_BYTES
+#
+# and a run whose status or output is not the expected one also prints
+# "PINVM-BENCH: bad ..." with the end of its output. Within a scenario the
+# contenders take turns: run 1 of each, then run 2 of each, and so on, so a
+# slow phase of the (shared, emulated) machine hits all of them alike.
+# tests/bench/run turns the lines into the table (docs/benchmarks.md).
+#
+# Environment (from /bench/config): RUNS LINUX_RUNS RESETS SCENARIOS
+# (an extended regex over "launch restart smp linux"), BASE (yes: also run
+# /bench/bin/pinvm-base, the binary to compare with).
+
+B=/bench
+M=$B/bin/measure
+FLOOR=$B/bin/floor
+TINY_OFF=$B/guests/tiny-off.bin
+TINY_RESET=$B/guests/tiny-reset.bin
+PVGUEST=$B/guests/pvguest.bin
+LINUX_KERNEL=$B/linux/Image
+LINUX_INITRD=$B/linux/initrd.cpio.gz
+LINUX_CMDLINE="console=ttyS0 panic=-1 pinvm.action=poweroff"
+
+RUNS=${RUNS:-7}
+LINUX_RUNS=${LINUX_RUNS:-7}
+RESETS=${RESETS:-20}
+SCENARIOS=${SCENARIOS:-.}
+BASE=${BASE:-no}
+OUT=/tmp/bench.out
+
+say() {
+	echo "PINVM-BENCH: $*"
+}
+
+# pinvm binaries to run: the one under test and, with BASE=yes, the old one.
+pinvms() {
+	echo pinvm
+	[ "$BASE" = yes ] && echo pinvm-base
+}
+
+# one SCENARIO CONTENDER I WANT_STATUS EXPECT_REGEX CMD...: one measured run.
+one() {
+	_s=$1 _c=$2 _i=$3 _want=$4 _expect=$5
+	shift 5
+	set -- $("$M" -o "$OUT" -- "$@")
+	_bytes=$(wc -c <"$OUT")
+	say "run $_s $_c $_i $1 $2 $3 $4 $5 $_bytes"
+	if [ "$5" != "$_want" ]; then
+		say "bad $_s $_c $_i: exit status $5, expected $_want"
+	elif [ -n "$_expect" ] && ! grep -Eq -e "$_expect" "$OUT"; then
+		say "bad $_s $_c $_i: no line matching '$_expect'"
+	else
+		return 0
+	fi
+	tail -n 20 "$OUT" | sed 's/^/PINVM-BENCH: #   /'
+}
+
+want() {
+	echo "$1" | grep -Eq -e "$SCENARIOS"
+}
+
+# 1. launch -> SYSTEM_OFF of the 4 KiB guest: process only, floor,
+# floor + vGIC, pinvm.
+scenario_launch() {
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		one launch exec "$i" 0 '' "$FLOOR" --none
+		one launch floor "$i" 0 '' "$FLOOR" "$TINY_OFF"
+		one launch floor-gic "$i" 0 '' "$FLOOR" --gic "$TINY_OFF"
+		for p in $(pinvms); do
+			one launch "$p" "$i" 0 '' "$B/bin/$p" run --kernel "$TINY_OFF"
+		done
+		i=$((i + 1))
+	done
+}
+
+# 2. in-process restart: the reset guest with 0 and $RESETS restarts; the
+# difference over $RESETS is the cost of one restart.
+scenario_restart() {
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		one restart floor-r0 "$i" 4 '' "$FLOOR" --resets 0 "$TINY_RESET"
+		one restart floor-rN "$i" 4 '' "$FLOOR" --resets "$RESETS" "$TINY_RESET"
+		for p in $(pinvms); do
+			one restart "$p-r0" "$i" 4 '' "$B/bin/$p" run --kernel "$TINY_RESET" \
+				--max-resets 0
+			one restart "$p-rN" "$i" 4 "$RESETS restarts" "$B/bin/$p" run \
+				--kernel "$TINY_RESET" --max-resets "$RESETS"
+		done
+		i=$((i + 1))
+	done
+}
+
+# 3. 1 and 8 vCPUs: launch, CPU_ON of every secondary, SYSTEM_OFF.
+scenario_smp() {
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		for p in $(pinvms); do
+			for n in 1 8; do
+				one smp "$p-${n}cpu" "$i" 0 "^PVGUEST: cpus online $n" \
+					"$B/bin/$p" run --kernel "$PVGUEST" --cpus "$n" \
+					--cmdline "test=count-cpus"
+			done
+		done
+		i=$((i + 1))
+	done
+}
+
+# 4. the Debian kernel to `poweroff -f`: quiet, and with every kernel
+# message on the 16550 console.
+scenario_linux() {
+	i=1
+	while [ "$i" -le "$LINUX_RUNS" ]; do
+		for p in $(pinvms); do
+			one linux "$p-quiet" "$i" 0 '^PINVM-GUEST: action: poweroff' \
+				"$B/bin/$p" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
+				--cmdline "$LINUX_CMDLINE quiet"
+			one linux "$p-verbose" "$i" 0 '^PINVM-GUEST: action: poweroff' \
+				"$B/bin/$p" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
+				--cmdline "$LINUX_CMDLINE ignore_loglevel"
+		done
+		i=$((i + 1))
+	done
+}
+
+say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE"
+for p in $(pinvms); do
+	say "binary $p $(wc -c <"$B/bin/$p") bytes"
+done
+# One unmeasured run of each binary first: page cache and KVM warm.
+for p in $(pinvms); do
+	"$B/bin/$p" run --kernel "$TINY_OFF" >/dev/null 2>&1
+done
+"$FLOOR" "$TINY_OFF"
+
+for s in launch restart smp linux; do
+	want "$s" || continue
+	say "scenario $s begin $(date +%s)"
+	"scenario_$s"
+	say "scenario $s end $(date +%s)"
+done
+say "done"

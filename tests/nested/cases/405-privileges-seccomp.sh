@@ -1,0 +1,102 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# What a running pinvm holds (docs/security.md), read from its
+# /proc/<pid>/status while the guest runs:
+#  - started as root: no capability in any set (CapInh/Prm/Eff/Bnd/Amb all
+#    zero), NoNewPrivs 1, the seccomp filter on the process and on every
+#    thread (Seccomp: 2);
+#  - --no-seccomp: no filter, capabilities still gone;
+#  - --user 65534:65534: that uid/gid, no supplementary groups;
+#  - as a plain user with access to /dev/kvm (no root at all): the guest
+#    runs and restarts in-process under the filter.
+# Every other case runs with the filter too (it is the default), on every
+# host kernel: that is the audit of the allowlist.
+# timeout: 60
+. "$LIB"
+
+guest=$(require_guest pvguest.bin) || exit 1
+
+# field PID NAME: the value of NAME: in /proc/PID/status (tabs squeezed).
+field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' ' ' | sed 's/ $//'
+}
+
+# start NAME ARGS...: pinvm with the hang test in the background; PID set.
+start() {
+	_n=$1
+	shift
+	OUT=$WORK/$_n.out
+	ERR=$WORK/$_n.err
+	echo "+ $PINVM run $* &"
+	"$PINVM" run "$@" </dev/null >"$OUT" 2>"$ERR" &
+	PID=$!
+	wait_for '^PVGUEST: hang' "$OUT" 20 || { show "$OUT" "$ERR"; fail "$_n: the guest did not start"; }
+}
+
+stop() {
+	kill -TERM "$PID"
+	wait "$PID"
+	STATUS=$?
+	[ "$STATUS" -eq 143 ] || { show "$OUT" "$ERR"; fail "exit status $STATUS after SIGTERM"; }
+}
+
+no_caps() {
+	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
+		[ "$(field "$PID" "$c")" = 0000000000000000 ] || fail "$1: $c is $(field "$PID" "$c")"
+	done
+	[ "$(field "$PID" NoNewPrivs)" = 1 ] || fail "$1: NoNewPrivs is not set"
+}
+
+[ "$(id -u)" -eq 0 ] || skip "the emulated host runs the cases as root; this one needs it"
+
+# 1. Root, the defaults.
+start root --kernel "$guest" --cpus 2 --cmdline "test=hang"
+grep -E '^(Uid|Gid|Cap|NoNewPrivs|Seccomp)' "/proc/$PID/status"
+no_caps root
+[ "$(field "$PID" Seccomp)" = 2 ] || fail "root: Seccomp is $(field "$PID" Seccomp), want 2 (filter)"
+threads=0
+for t in /proc/$PID/task/*; do
+	threads=$((threads + 1))
+	s=$(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")
+	[ "$s" = 2 ] || fail "root: thread ${t##*/} has Seccomp $s"
+done
+[ "$threads" -ge 3 ] || fail "root: $threads threads, want the main thread and 2 vCPU threads"
+[ "$(field "$PID" Uid)" = "0 0 0 0" ] || fail "root: uid changed without --user"
+stop
+
+# 2. --no-seccomp: the filter is off, the privileges are still dropped.
+start noseccomp --no-seccomp --kernel "$guest" --cmdline "test=hang"
+[ "$(field "$PID" Seccomp)" = 0 ] || fail "--no-seccomp: Seccomp is $(field "$PID" Seccomp)"
+no_caps --no-seccomp
+stop
+
+# 3. --user: the ids switch once the files are open (the event log is
+# created as root before), supplementary groups go.
+log=$WORK/user.jsonl
+start user --user 65534:65534 --kernel "$guest" --cmdline "test=hang" --event-log "$log"
+[ "$(field "$PID" Uid)" = "65534 65534 65534 65534" ] || fail "--user: Uid is $(field "$PID" Uid)"
+[ "$(field "$PID" Gid)" = "65534 65534 65534 65534" ] || fail "--user: Gid is $(field "$PID" Gid)"
+[ -z "$(field "$PID" Groups)" ] || fail "--user: supplementary groups left: $(field "$PID" Groups)"
+no_caps --user
+[ "$(field "$PID" Seccomp)" = 2 ] || fail "--user: no seccomp filter"
+stop
+assert_grep '"type":"exit","status":143,' "$log"
+
+# 4. No root at all: a user (made up here, uid 4321) in the group of
+# /dev/kvm. Restarts rebuild the VM as that user under the filter.
+mkdir -p /etc
+grep -q '^pinvmtest:' /etc/passwd 2>/dev/null || echo 'pinvmtest:x:4321:4321::/tmp:/bin/sh' >>/etc/passwd
+grep -q '^pinvmtest:' /etc/group 2>/dev/null || echo 'pinvmtest:x:4321:' >>/etc/group
+kvm_owner=$(stat -c %u:%g /dev/kvm)
+kvm_mode=$(stat -c %a /dev/kvm)
+trap 'chown "$kvm_owner" /dev/kvm; chmod "$kvm_mode" /dev/kvm' EXIT
+chgrp 4321 /dev/kvm
+chmod 660 /dev/kvm
+chmod 755 "$WORK"
+expect_status 4 --name user-reset -- su -s /bin/sh pinvmtest -c \
+	"exec $PINVM run --kernel $guest --cpus 2 --max-resets 3 --cmdline test=reset"
+assert_count 4 '^PVGUEST: boot' "$OUT"
+assert_summary 'reset limit reached \(--max-resets 3\)' 4
+# Named --user, found in /etc/passwd, from root.
+expect_status 0 --name user-name -- "$PINVM" run --user pinvmtest --kernel "$guest" --cmdline "test=hello"
+assert_grep '^PVGUEST: hello' "$OUT"
