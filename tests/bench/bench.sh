@@ -10,6 +10,10 @@
 # "PINVM-BENCH: bad ..." with the end of its output. Within a scenario the
 # contenders take turns: run 1 of each, then run 2 of each, and so on, so a
 # slow phase of the (shared, emulated) machine hits all of them alike.
+# After its timed runs each contender runs once more, counted:
+#
+#   PINVM-BENCH: count SCENARIO CONTENDER syscalls=N ioctls=N exits=N mmio=N
+#
 # tests/bench/run turns the lines into the table (docs/benchmarks.md).
 #
 # Environment (from /bench/config): RUNS LINUX_RUNS RESETS SCENARIOS
@@ -32,6 +36,7 @@ RESETS=${RESETS:-20}
 SCENARIOS=${SCENARIOS:-.}
 BASE=${BASE:-no}
 OUT=/tmp/bench.out
+TR=/sys/kernel/tracing
 
 say() {
 	echo "PINVM-BENCH: $*"
@@ -43,10 +48,41 @@ pinvms() {
 	[ "$BASE" = yes ] && echo pinvm-base
 }
 
-# one SCENARIO CONTENDER I WANT_STATUS EXPECT_REGEX CMD...: one measured run.
+# counted SCENARIO CONTENDER CMD...: one more run, not timed, that counts
+# in the host kernel (tracefs histograms) the command's system calls and
+# its vCPUs' exits to user space: the same figures on a busy machine.
+counted() {
+	_s=$1 _c=$2
+	shift 2
+	_comm=$(basename "$1" | cut -c1-15)
+	_sys=$TR/events/raw_syscalls/sys_enter/trigger
+	_exit=$TR/events/kvm/kvm_userspace_exit/trigger
+	_h1="hist:keys=id:vals=hitcount if comm == \"$_comm\""
+	_h2="hist:keys=reason:vals=hitcount if comm == \"$_comm\""
+	if ! echo "$_h1" >"$_sys" 2>/dev/null || ! echo "$_h2" >"$_exit" 2>/dev/null; then
+		say "count $_s $_c unavailable"
+		echo "!$_h1" >"$_sys" 2>/dev/null
+		return
+	fi
+	"$@" </dev/null >/dev/null 2>&1
+	_calls=$(sed -n 's/.*hitcount: *\([0-9]*\).*/\1/p' "${_sys%trigger}hist" | awk '{ n += $1 } END { print n + 0 }')
+	_ioctls=$(sed -n 's/^{ id: *29 *} hitcount: *\([0-9]*\).*/\1/p' "${_sys%trigger}hist")
+	_exits=$(sed -n 's/.*hitcount: *\([0-9]*\).*/\1/p' "${_exit%trigger}hist" | awk '{ n += $1 } END { print n + 0 }')
+	_mmio=$(sed -n 's/^{ reason: *6 *} hitcount: *\([0-9]*\).*/\1/p' "${_exit%trigger}hist")
+	echo "!$_h1" >"$_sys"
+	echo "!$_h2" >"$_exit"
+	say "count $_s $_c syscalls=$_calls ioctls=${_ioctls:-0} exits=$_exits mmio=${_mmio:-0}"
+}
+
+# one SCENARIO CONTENDER I WANT_STATUS EXPECT_REGEX CMD...: one measured run
+# (or, with I = count, one counted run).
 one() {
 	_s=$1 _c=$2 _i=$3 _want=$4 _expect=$5
 	shift 5
+	if [ "$_i" = count ]; then
+		counted "$_s" "$_c" "$@"
+		return
+	fi
 	set -- $("$M" -o "$OUT" -- "$@")
 	_bytes=$(wc -c <"$OUT")
 	say "run $_s $_c $_i $1 $2 $3 $4 $5 $_bytes"
@@ -60,6 +96,12 @@ one() {
 	tail -n 20 "$OUT" | sed 's/^/PINVM-BENCH: #   /'
 }
 
+# runs N: the run numbers 1..N, then "count"
+runs() {
+	seq 1 "$1"
+	[ "$1" -gt 0 ] && echo count
+}
+
 want() {
 	echo "$1" | grep -Eq -e "$SCENARIOS"
 }
@@ -67,23 +109,20 @@ want() {
 # 1. launch -> SYSTEM_OFF of the 4 KiB guest: process only, floor,
 # floor + vGIC, pinvm.
 scenario_launch() {
-	i=1
-	while [ "$i" -le "$RUNS" ]; do
+	for i in $(runs "$RUNS"); do
 		one launch exec "$i" 0 '' "$FLOOR" --none
 		one launch floor "$i" 0 '' "$FLOOR" "$TINY_OFF"
 		one launch floor-gic "$i" 0 '' "$FLOOR" --gic "$TINY_OFF"
 		for p in $(pinvms); do
 			one launch "$p" "$i" 0 '' "$B/bin/$p" run --kernel "$TINY_OFF"
 		done
-		i=$((i + 1))
 	done
 }
 
 # 2. in-process restart: the reset guest with 0 and $RESETS restarts; the
 # difference over $RESETS is the cost of one restart.
 scenario_restart() {
-	i=1
-	while [ "$i" -le "$RUNS" ]; do
+	for i in $(runs "$RUNS"); do
 		one restart floor-r0 "$i" 4 '' "$FLOOR" --resets 0 "$TINY_RESET"
 		one restart floor-rN "$i" 4 '' "$FLOOR" --resets "$RESETS" "$TINY_RESET"
 		for p in $(pinvms); do
@@ -92,14 +131,12 @@ scenario_restart() {
 			one restart "$p-rN" "$i" 4 "$RESETS restarts" "$B/bin/$p" run \
 				--kernel "$TINY_RESET" --max-resets "$RESETS"
 		done
-		i=$((i + 1))
 	done
 }
 
 # 3. 1 and 8 vCPUs: launch, CPU_ON of every secondary, SYSTEM_OFF.
 scenario_smp() {
-	i=1
-	while [ "$i" -le "$RUNS" ]; do
+	for i in $(runs "$RUNS"); do
 		for p in $(pinvms); do
 			for n in 1 8; do
 				one smp "$p-${n}cpu" "$i" 0 "^PVGUEST: cpus online $n" \
@@ -107,15 +144,13 @@ scenario_smp() {
 					--cmdline "test=count-cpus"
 			done
 		done
-		i=$((i + 1))
 	done
 }
 
 # 4. the Debian kernel to `poweroff -f`: quiet, and with every kernel
 # message on the 16550 console.
 scenario_linux() {
-	i=1
-	while [ "$i" -le "$LINUX_RUNS" ]; do
+	for i in $(runs "$LINUX_RUNS"); do
 		for p in $(pinvms); do
 			one linux "$p-quiet" "$i" 0 '^PINVM-GUEST: action: poweroff' \
 				"$B/bin/$p" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
@@ -124,7 +159,6 @@ scenario_linux() {
 				"$B/bin/$p" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
 				--cmdline "$LINUX_CMDLINE ignore_loglevel"
 		done
-		i=$((i + 1))
 	done
 }
 

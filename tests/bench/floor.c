@@ -41,9 +41,13 @@
 #error "floor drives arm64 KVM: build it for aarch64"
 #endif
 
-/* pinvm's layout (include/pinvm/layout.h): flat guests at RAM + 0x80000 */
+/*
+ * pinvm's layout (include/pinvm/layout.h): flat guests at RAM + 0x80000.
+ * 1 MiB of RAM, less than a transparent huge page: the guest costs the
+ * host the 4 KiB pages it touches, no more.
+ */
 #define RAM_BASE	0x80000000ULL
-#define RAM_SIZE	0x200000ULL
+#define RAM_SIZE	0x100000ULL
 #define LOAD_OFFSET	0x80000ULL
 #define GUEST_MAX	(RAM_SIZE - LOAD_OFFSET)
 #define GICD_BASE	0x3fff0000ULL
