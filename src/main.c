@@ -92,6 +92,15 @@ static void usage_run(FILE *out)
 		"      159 blocked system call (seccomp).\n");
 }
 
+/* The index of @arg in the NULL-terminated keyword list @names, or -1. */
+static int keyword_index(const char *arg, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
@@ -183,30 +192,31 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			cfg->ram_size = v;
 			break;
 		}
-		case OPT_GIC:
-			if (!strcmp(optarg, "auto"))
-				cfg->gic = GIC_WANT_AUTO;
-			else if (!strcmp(optarg, "v2"))
-				cfg->gic = GIC_WANT_V2;
-			else if (!strcmp(optarg, "v3"))
-				cfg->gic = GIC_WANT_V3;
-			else
+		case OPT_GIC: {
+			static const char *const names[] = { "auto", "v2", "v3", NULL };
+			static const enum gic_want wants[] = { GIC_WANT_AUTO, GIC_WANT_V2, GIC_WANT_V3 };
+			int i = keyword_index(optarg, names);
+
+			if (i < 0)
 				return usage_error("--gic: '%s' is not auto, v2 or v3", optarg);
+			cfg->gic = wants[i];
 			break;
+		}
 		case OPT_PSCI:
 			if (psci_parse_version(optarg, &cfg->psci))
 				return usage_error("--psci: '%s' is not one of 0.1 0.2 1.0 1.1 1.2 1.3 host",
 						   optarg);
 			cfg->psci_explicit = true;
 			break;
-		case OPT_ON_RESET:
-			if (!strcmp(optarg, "restart"))
-				cfg->on_reset_exit = false;
-			else if (!strcmp(optarg, "exit"))
-				cfg->on_reset_exit = true;
-			else
+		case OPT_ON_RESET: {
+			static const char *const names[] = { "restart", "exit", NULL };
+			int i = keyword_index(optarg, names);
+
+			if (i < 0)
 				return usage_error("--on-reset: '%s' is not restart or exit", optarg);
+			cfg->on_reset_exit = i == 1;
 			break;
+		}
 		case OPT_MAX_RESETS:
 			if (parse_uint(optarg, 0, 1000000, &v))
 				return usage_error("--max-resets: '%s' is not a number from 0 to 1000000",
@@ -232,14 +242,15 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 				return usage_error("--dump-dtb: empty file name");
 			cfg->dump_dtb = optarg;
 			break;
-		case OPT_CONSOLE:
-			if (!strcmp(optarg, "stdio"))
-				cfg->console_none = false;
-			else if (!strcmp(optarg, "none"))
-				cfg->console_none = true;
-			else
+		case OPT_CONSOLE: {
+			static const char *const names[] = { "stdio", "none", NULL };
+			int i = keyword_index(optarg, names);
+
+			if (i < 0)
 				return usage_error("--console: '%s' is not stdio or none", optarg);
+			cfg->console_none = i == 1;
 			break;
+		}
 		case OPT_FW_PROFILE:
 			if (!*optarg)
 				return usage_error("--fw-profile: empty file name");
