@@ -270,6 +270,7 @@ int machine_load(struct machine *m, const struct machine_config *cfg,
 	m->fw_replay = cfg->fw_profile;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
+	pthread_cond_init(&m->park_cond, NULL);
 	pthread_mutex_init(&m->uart_lock, NULL);
 
 	r = loader_read_file(cfg->kernel_path, LOADER_MAX_KERNEL, &buf, &len);
@@ -630,7 +631,8 @@ static void machine_ram_small_pages(struct machine *m, uint64_t gpa, uint64_t le
 	uintptr_t start = ram + (uintptr_t)(gpa - m->vm.ram_base);
 	uintptr_t ends[2] = { start, start + (uintptr_t)len }, done = 0;
 
-	if (!len || huge <= page)
+	/* The advice stays with the mapping, which outlives VMs: give it once. */
+	if (!len || huge <= page || m->restarts)
 		return;
 	for (int i = 0; i < 2; i++) {
 		uintptr_t block = ends[i] & ~(huge - 1);
@@ -853,11 +855,26 @@ static void machine_kick_handler(int sig)
 
 /* ---- the event loop ---- */
 
+/*
+ * The vCPU threads live as long as their vCPUs: after a stop they wait in
+ * machine_vcpu_park() for the next boot. (A vCPU that a new thread runs
+ * makes KVM wait for an RCU grace period, on older kernels, at its first
+ * KVM_RUN.)
+ */
 static int machine_start_threads(struct machine *m, char *why, size_t why_size)
 {
+	/* Those parked since the previous boot go on... */
+	pthread_mutex_lock(&m->lock);
+	m->boot++;
+	pthread_cond_broadcast(&m->park_cond);
+	pthread_mutex_unlock(&m->lock);
+	/* ...and the vCPUs without one get a thread. */
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
-		int r = pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]);
+		int r;
 
+		if (m->vcpus[i].thread_started)
+			continue;
+		r = pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]);
 		if (r) {
 			say(why, why_size, "cannot start vCPU thread %u: %s", i, strerror(r));
 			return -r;
@@ -867,22 +884,57 @@ static int machine_start_threads(struct machine *m, char *why, size_t why_size)
 	return 0;
 }
 
-static void machine_join_threads(struct machine *m)
+bool machine_vcpu_park(struct machine *m)
 {
+	unsigned int boot;
+	bool again;
+
+	pthread_mutex_lock(&m->lock);
+	boot = m->boot;
+	m->exited++;
+	pthread_cond_broadcast(&m->cond);
+	while (m->boot == boot && !m->threads_end)
+		pthread_cond_wait(&m->park_cond, &m->lock);
+	again = !m->threads_end;
+	pthread_mutex_unlock(&m->lock);
+	return again;
+}
+
+/* End the boot: every vCPU thread out of KVM_RUN and parked. */
+static void machine_park_threads(struct machine *m)
+{
+	unsigned int started = 0;
+
 	pthread_mutex_lock(&m->lock);
 	m->stopping = true;
 	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
 	machine_kick(m, NULL);
+	for (unsigned int i = 0; i < m->nr_vcpus; i++)
+		started += m->vcpus[i].thread_started;
+	pthread_mutex_lock(&m->lock);
+	while (m->exited < started)
+		pthread_cond_wait(&m->cond, &m->lock);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* The parked vCPU threads end (before their vCPUs go). */
+static void machine_end_threads(struct machine *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->threads_end = true;
+	pthread_cond_broadcast(&m->park_cond);
+	pthread_mutex_unlock(&m->lock);
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
 		if (!m->vcpus[i].thread_started)
 			continue;
 		pthread_join(m->vcpus[i].thread, NULL);
 		m->vcpus[i].thread_started = false;
 	}
+	m->threads_end = false;
 }
 
-/* Wait for a stop while serving stdin; returns with the vCPU threads joined. */
+/* Wait for a stop while serving stdin; returns with the vCPU threads parked. */
 static void machine_event_loop(struct machine *m, int sig_fd, int timer_fd, struct console *con)
 {
 	for (;;) {
@@ -945,7 +997,7 @@ static void machine_event_loop(struct machine *m, int sig_fd, int timer_fd, stru
 			break;
 		}
 	}
-	machine_join_threads(m);
+	machine_park_threads(m);
 	console_flush(m);
 }
 
@@ -1000,7 +1052,7 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 		(void)!read(m->stop_efd, &stale, sizeof(stale));
 		r = machine_start_threads(m, why, why_size);
 		if (r) {
-			machine_join_threads(m);
+			machine_park_threads(m);
 			break;
 		}
 		machine_event_loop(m, sig_fd, timer_fd, &con);
@@ -1062,6 +1114,7 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 			if (r) {
 				/* GICv2, or a host that refused a step: a new VM, as at start. */
 				pr_debug("in-place restart: %s; rebuilding the VM", strerror(-r));
+				machine_end_threads(m);
 				machine_teardown(m);
 				r = machine_setup(m, why, why_size);
 			}
@@ -1072,6 +1125,7 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 		}
 		break;
 	}
+	machine_end_threads(m);
 	*ret_stop = m->stop;
 	console_close(&con);
 out:

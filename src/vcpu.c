@@ -314,9 +314,9 @@ static void vcpu_handle_system_event(struct vcpu *vcpu)
 	}
 }
 
-void *vcpu_thread(void *arg)
+/* One boot of this vCPU: KVM_RUN and its exits until the machine stops. */
+static void vcpu_run_boot(struct vcpu *vcpu)
 {
-	struct vcpu *vcpu = arg;
 	struct machine *m = vcpu->m;
 	struct kvm_run *run = vcpu->run;
 
@@ -364,9 +364,15 @@ void *vcpu_thread(void *arg)
 			break;
 		}
 	}
-	pthread_mutex_lock(&m->lock);
-	m->exited++;
-	pthread_cond_broadcast(&m->cond);
-	pthread_mutex_unlock(&m->lock);
+}
+
+void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+
+	/* Between boots (in-process restarts) the thread waits, parked. */
+	do
+		vcpu_run_boot(vcpu);
+	while (machine_vcpu_park(vcpu->m));
 	return NULL;
 }

@@ -121,7 +121,10 @@ struct machine {
 	struct machine_stop stop;
 	int stop_efd;			/* wakes the event loop: a stop, or console output */
 	bool pause_req;
-	unsigned int paused, exited;
+	unsigned int paused, exited;	/* vCPU threads parked this boot: exited */
+	unsigned int boot;		/* bumped to let parked vCPU threads go on */
+	pthread_cond_t park_cond;	/* parked vCPU threads wait on it */
+	bool threads_end;		/* parked vCPU threads end instead */
 };
 
 /**
@@ -182,5 +185,12 @@ void machine_resume_others(struct machine *m);
 
 /** machine_vcpu_checkpoint() - called by a vCPU thread between KVM_RUNs: honours a pause request. */
 void machine_vcpu_checkpoint(struct machine *m);
+
+/**
+ * machine_vcpu_park() - called by a vCPU thread whose boot has stopped:
+ * counts it as exited and waits for the next boot (an in-process restart).
+ * Returns: true to run again; false when the thread is to end.
+ */
+bool machine_vcpu_park(struct machine *m);
 
 #endif

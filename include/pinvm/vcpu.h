@@ -60,7 +60,10 @@ int vcpu_get_mp_state(const struct vcpu *vcpu, uint32_t *ret);
  */
 int vcpu_set_boot_regs(const struct vcpu *vcpu, uint64_t entry, uint64_t dtb);
 
-/** vcpu_thread() - the pthread body: KVM_RUN until the machine stops. */
+/**
+ * vcpu_thread() - the pthread body: KVM_RUN until the machine stops, then
+ * parked until the next boot (machine_vcpu_park()) or its end.
+ */
 void *vcpu_thread(void *arg);
 
 /** vcpu_destroy() - unmap kvm_run, close the fd. Accepts a half-built vCPU. */

@@ -55,7 +55,7 @@ grep -E '^(Uid|Gid|Cap|NoNewPrivs|Seccomp)' "/proc/$PID/status"
 no_caps root
 [ "$(field "$PID" Seccomp)" = 2 ] || fail "root: Seccomp is $(field "$PID" Seccomp), want 2 (filter)"
 threads=0
-for t in /proc/$PID/task/*; do
+for t in "/proc/$PID/task"/*; do
 	threads=$((threads + 1))
 	s=$(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")
 	[ "$s" = 2 ] || fail "root: thread ${t##*/} has Seccomp $s"
