@@ -509,7 +509,14 @@ static int machine_build_dtb(struct machine *m, char *why, size_t why_size)
 		dc.initrd_start = m->plan.initrd_addr;
 		dc.initrd_end = m->plan.initrd_addr + m->plan.initrd_size;
 	}
-	r = dtb_build(&dc, m->dtb, sizeof(m->dtb));
+	if (!m->dtb) {
+		m->dtb = malloc(LAYOUT_DTB_MAX_SIZE);
+		if (!m->dtb) {
+			say(why, why_size, "out of memory");
+			return -ENOMEM;
+		}
+	}
+	r = dtb_build(&dc, m->dtb, LAYOUT_DTB_MAX_SIZE);
 	if (r)
 		say(why, why_size, "cannot build the device tree: %s",
 		    r == -ENOSPC ? "larger than 64 KiB (command line too long?)" : strerror(-r));
@@ -752,7 +759,9 @@ void machine_close(struct machine *m)
 	vm_host_close(&m->host);
 	free(m->kernel);
 	free(m->initrd);
+	free(m->dtb);
 	m->kernel = m->initrd = NULL;
+	m->dtb = NULL;
 	if (m->stop_efd >= 0)
 		(void)close(m->stop_efd);
 	m->stop_efd = -1;
