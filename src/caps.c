@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Dropping privileges with libcap-ng: uid/gid switch, capability sets, no_new_privs. */
+/* Dropping privileges: uid/gid switch, capability sets, no_new_privs (raw capget/capset/prctl). */
 #include "pinvm/caps.h"
 
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cap-ng.h>
 #include <linux/capability.h>
 
 #include "pinvm/parse.h"
 
 /* The largest id the kernel accepts: (uid_t)-1 means "unchanged". */
 #define CAPS_MAX_ID	0xfffffffeULL
+
+#define CAPS_BIT(c)	(UINT64_C(1) << (c))
 
 int caps_parse_ids(const char *spec, struct caps_user *ret)
 {
@@ -72,48 +75,81 @@ int caps_lookup_user(const char *spec, const char *passwd_path, struct caps_user
 	return r;
 }
 
-bool caps_none_left(void)
+/*
+ * The effective, permitted and inheritable sets in one capget(2). glibc
+ * has no wrapper; version 3 carries 64 capabilities in two words.
+ */
+static int caps_get(uint64_t *eff, uint64_t *perm, uint64_t *inh)
 {
-	if (capng_get_caps_process())
-		return false;
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
-		return false;	/* effective */
-	for (unsigned int c = 0; c <= CAP_LAST_CAP; c++) {
-		if (capng_have_capability(CAPNG_PERMITTED, c) ||
-		    capng_have_capability(CAPNG_INHERITABLE, c))
-			return false;
-#ifdef PR_CAP_AMBIENT
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) > 0)
-			return false;
-#endif
-	}
-	return true;
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	*eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	*perm = (uint64_t)data[1].permitted << 32 | data[0].permitted;
+	*inh = (uint64_t)data[1].inheritable << 32 | data[0].inheritable;
+	return 0;
 }
 
-/* libcap-ng returns -1 (or its own step numbers); errno has the cause. */
-static int caps_errno(void)
+/* Effective, permitted and inheritable all empty, in one capset(2). */
+static int caps_clear(void)
 {
-	return errno ? -errno : -EPERM;
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * The ambient set needs no look of its own: the kernel keeps it inside
+ * permitted AND inheritable (capabilities(7)), so it is empty when those are.
+ */
+bool caps_none_left(void)
+{
+	uint64_t eff, perm, inh;
+
+	return caps_get(&eff, &perm, &inh) == 0 && !eff && !perm && !inh;
+}
+
+/*
+ * Every capability out of the bounding set, up to the kernel's last one:
+ * PR_CAPBSET_DROP fails with EINVAL past it (this kernel may know more
+ * than our headers' CAP_LAST_CAP). One prctl() per capability is all the
+ * interface offers.
+ */
+static int caps_drop_bounding(void)
+{
+	for (unsigned int c = 0; c < 64; c++) {
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0)
+			continue;
+		if (errno == EINVAL && c > 0)
+			return 0;
+		return -errno;
+	}
+	return 0;
 }
 
 int caps_drop(const struct caps_user *user)
 {
-	bool setpcap;
+	uint64_t eff, perm, inh;
+	int r;
 
-	if (capng_get_caps_process())
-		return caps_errno();
-	/* The bounding set can only shrink while CAP_SETPCAP is effective. */
-	setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP) == 1;
-	if (user && (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) != 1 ||
-		     capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID) != 1))
+	r = caps_get(&eff, &perm, &inh);
+	if (r)
+		return r;
+	if (user && (!(eff & CAPS_BIT(CAP_SETUID)) || !(eff & CAPS_BIT(CAP_SETGID))))
 		return -EPERM;
 
-	/* 1. The bounding set, first: it needs CAP_SETPCAP. */
-	if (setpcap) {
-		capng_clear(CAPNG_SELECT_BOUNDS);
-		errno = 0;
-		if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-			return caps_errno();
+	/* 1. The bounding set, first: shrinking it needs CAP_SETPCAP. */
+	if (eff & CAPS_BIT(CAP_SETPCAP)) {
+		r = caps_drop_bounding();
+		if (r)
+			return r;
 	}
 	/*
 	 * 2. The ids: no supplementary groups (/dev/kvm is open already, its
@@ -126,23 +162,15 @@ int caps_drop(const struct caps_user *user)
 		    setresuid(user->uid, user->uid, user->uid) < 0)
 			return -errno;
 	}
-	/* 3. Effective, permitted and inheritable sets, whatever the uid. */
-	if (!caps_none_left()) {
-		capng_clear(CAPNG_SELECT_CAPS);
-		errno = 0;
-		if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-			return caps_errno();
+	/* 3. Effective, permitted and inheritable (and so ambient), whatever the uid. */
+	if (eff || perm || inh) {
+		r = caps_clear();
+		if (r)
+			return r;
 	}
-#ifdef PR_CAP_AMBIENT
-	/* Ambient caps: empty inheritable already clears them; be explicit (Linux 4.3+). */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return -errno;
-#endif
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	if (!caps_none_left())
-		return -EPERM;
-	if (setpcap && capng_have_capabilities(CAPNG_SELECT_BOUNDS) != CAPNG_NONE)
+	if ((eff || perm || inh) && !caps_none_left())
 		return -EPERM;
 	return 0;
 }

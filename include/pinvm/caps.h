@@ -4,8 +4,8 @@
  * once the kernel, initrd, event log and /dev/kvm are open and before the
  * VM is built: it optionally switches to another uid/gid (--user, root
  * only), clears every capability set (effective, permitted, inheritable,
- * ambient and, when CAP_SETPCAP allows it, the bounding set) with libcap-ng
- * and sets no_new_privs. docs/security.md has the whole story.
+ * ambient and, when CAP_SETPCAP allows it, the bounding set) and sets
+ * no_new_privs: a few system calls (capget, capset, prctl), no /proc reads. docs/security.md has the whole story.
  */
 #ifndef PINVM_CAPS_H
 #define PINVM_CAPS_H
@@ -47,8 +47,9 @@ int caps_lookup_user(const char *spec, const char *passwd_path, struct caps_user
 int caps_drop(const struct caps_user *user);
 
 /**
- * caps_none_left() - true when the effective, permitted, inheritable and
- * ambient sets are empty (the bounding set is not looked at).
+ * caps_none_left() - true when the effective, permitted and inheritable
+ * sets are empty, and so the ambient set (a subset of both); the bounding
+ * set is not looked at.
  */
 bool caps_none_left(void);
 
