@@ -1,33 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The run-phase seccomp allowlist and its SIGSYS report. */
+/*
+ * The run-phase seccomp allowlist and its SIGSYS report. The filter is
+ * classic BPF written here (a few hundred bytes, built in microseconds):
+ * no library resolves names or probes the kernel on every start.
+ */
 #include "pinvm/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/kvm.h>
-#include <seccomp.h>
+#include <linux/seccomp.h>
 
-#if !defined(__aarch64__)
-#error "the allowlist names arm64 KVM ioctls: build pinvm for aarch64"
+#if !defined(__aarch64__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the allowlist names arm64 KVM ioctls and loads little-endian argument words: build pinvm for aarch64"
 #endif
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP	1	/* si_code of a seccomp SIGSYS (asm-generic/siginfo.h) */
 #endif
 
-/* Names of the syscalls by number, resolved before the filter is loaded. */
-#define SANDBOX_MAX_NR		512
-#define SANDBOX_NAME_LEN	24
+/* Every system call of this architecture, from the build's <asm/unistd.h>. */
+static const struct {
+	long nr;
+	const char *name;
+} sandbox_names[] = {
+#include "sandbox-syscalls.h"
+};
 
-static char sandbox_names[SANDBOX_MAX_NR][SANDBOX_NAME_LEN];
 static sandbox_hook_fn sandbox_hook;
 
 /*
@@ -36,7 +51,7 @@ static sandbox_hook_fn sandbox_hook;
  * machine_setup() do again on a restart is here; KVM_GET_API_VERSION and
  * KVM_GET_VCPU_MMAP_SIZE are not (asked once, before the filter).
  */
-static const unsigned long sandbox_ioctls[] = {
+static const uint32_t sandbox_ioctls[] = {
 	KVM_RUN,			/* vCPU threads */
 	KVM_CREATE_VM,			/* restart: a new VM on the kept /dev/kvm fd */
 	KVM_CHECK_EXTENSION,		/* restart: KVM_CAP_ARM_SYSTEM_SUSPEND on the VM */
@@ -61,19 +76,22 @@ static const unsigned long sandbox_ioctls[] = {
 };
 
 /* Syscalls allowed whatever their arguments; the reason is in docs/security.md. */
-static const int sandbox_plain[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(ppoll),
-	SCMP_SYS(fsync),
-	SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
-	SCMP_SYS(munmap), SCMP_SYS(madvise), SCMP_SYS(brk), SCMP_SYS(mremap),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
-	SCMP_SYS(signalfd4), SCMP_SYS(eventfd2),
-	SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
-	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
-	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield),
-	SCMP_SYS(getrandom), SCMP_SYS(fstat),
-	SCMP_SYS(exit), SCMP_SYS(exit_group),
+static const uint32_t sandbox_plain[] = {
+	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
+	__NR_fsync,
+	__NR_set_robust_list, __NR_rseq,
+	__NR_munmap, __NR_madvise, __NR_brk, __NR_mremap,
+	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_signalfd4, __NR_eventfd2,
+	__NR_timerfd_create, __NR_timerfd_settime,
+	__NR_clock_gettime, __NR_gettimeofday,
+	__NR_getpid, __NR_gettid, __NR_sched_yield,
+	__NR_getrandom, __NR_fstat,
+	__NR_exit, __NR_exit_group,
 };
+
+/* fcntl() commands: glibc's and ours (FD_CLOEXEC, O_NONBLOCK checks). */
+static const uint32_t sandbox_fcntl_cmds[] = { F_GETFD, F_SETFD, F_GETFL };
 
 static void sandbox_append(char *buf, size_t size, size_t *n, const char *s)
 {
@@ -126,6 +144,14 @@ size_t sandbox_format_report(char *buf, size_t size, const char *name, long nr, 
 	return n;
 }
 
+const char *sandbox_syscall_name(long nr)
+{
+	for (size_t i = 0; i < sizeof(sandbox_names) / sizeof(sandbox_names[0]); i++)
+		if (sandbox_names[i].nr == nr)
+			return sandbox_names[i].name;
+	return NULL;
+}
+
 static void sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
 {
 	char line[256];
@@ -139,8 +165,7 @@ static void sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
 		sandbox_hook();
 	if (si->si_code == SYS_SECCOMP) {
 		nr = si->si_syscall;
-		if (nr >= 0 && nr < SANDBOX_MAX_NR && sandbox_names[nr][0])
-			name = sandbox_names[nr];
+		name = sandbox_syscall_name(nr);
 	}
 	len = sandbox_format_report(line, sizeof(line), name, nr, (long)gettid());
 	(void)!write(STDERR_FILENO, line, len);
@@ -151,14 +176,6 @@ int sandbox_install_handler(sandbox_hook_fn on_violation)
 {
 	struct sigaction sa;
 
-	for (int nr = 0; nr < SANDBOX_MAX_NR; nr++) {
-		char *s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-
-		if (s) {
-			strncpy(sandbox_names[nr], s, SANDBOX_NAME_LEN - 1);
-			free(s);
-		}
-	}
 	sandbox_hook = on_violation;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sandbox_sigsys;
@@ -169,101 +186,280 @@ int sandbox_install_handler(sandbox_hook_fn on_violation)
 	return 0;
 }
 
-static int sandbox_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned int nargs,
-			const struct scmp_arg_cmp *args)
+/* ---- the filter ---- */
+
+/* Room for every rule below, with a margin (BPF_MAXINSNS is 4096). */
+#define SANDBOX_MAX_INSNS	256
+#define SANDBOX_MAX_RULES	64
+/* At most this many rules in a row are tried one by one (a leaf of the tree). */
+#define SANDBOX_LEAF_RULES	3
+
+/* struct seccomp_data: the syscall number, its arch, an argument's words. */
+#define SANDBOX_NR		offsetof(struct seccomp_data, nr)
+#define SANDBOX_ARCH		offsetof(struct seccomp_data, arch)
+#define SANDBOX_ARG_LO(i)	(offsetof(struct seccomp_data, args) + 8 * (i))
+#define SANDBOX_ARG_HI(i)	(SANDBOX_ARG_LO(i) + 4)
+
+enum sandbox_kind {
+	SANDBOX_ALLOW,		/* whatever the arguments */
+	SANDBOX_ARG_IN,		/* argument (all 64 bits) is one of vals[] */
+	SANDBOX_BITS_SET,	/* argument's low word has all of bits */
+	SANDBOX_BITS_CLEAR,	/* argument's low word has none of bits */
+	SANDBOX_ARG_NOT,	/* argument's low word is not vals[0] */
+	SANDBOX_RETURN,		/* always this action (clone3's ENOSYS) */
+};
+
+struct sandbox_rule {
+	uint32_t nr;
+	enum sandbox_kind kind;
+	unsigned int arg;
+	const uint32_t *vals;
+	unsigned int n;		/* vals[] */
+	uint32_t k;		/* bits, or the action of SANDBOX_RETURN */
+};
+
+/* A program being written; with count_only, only its length is counted. */
+struct sandbox_prog {
+	struct sock_filter insn[SANDBOX_MAX_INSNS];
+	unsigned int len;
+	bool count_only;
+	bool overflow;
+};
+
+static void sandbox_emit(struct sandbox_prog *p, uint16_t code, uint32_t k, unsigned int jt,
+			 unsigned int jf)
 {
-	return seccomp_rule_add_array(ctx, action, nr, nargs, args);
+	/* Classic BPF jumps forward by at most 255. */
+	if (jt > 255 || jf > 255 || p->len == SANDBOX_MAX_INSNS) {
+		p->overflow = true;
+		return;
+	}
+	if (!p->count_only)
+		p->insn[p->len] = (struct sock_filter){ .code = code, .jt = (uint8_t)jt,
+							.jf = (uint8_t)jf, .k = k };
+	p->len++;
 }
 
-static scmp_filter_ctx sandbox_build(int *ret_err)
+static void sandbox_ld(struct sandbox_prog *p, uint32_t off)
 {
-	const struct scmp_arg_cmp no_exec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
-	const struct scmp_arg_cmp thread = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
-	const struct scmp_arg_cmp not_sigsys = SCMP_A0(SCMP_CMP_NE, SIGSYS);
-	const struct scmp_arg_cmp own_tgid = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
-	const struct scmp_arg_cmp empty_path = SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
-						      AT_EMPTY_PATH);
-	static const int fcntl_cmds[] = { F_GETFD, F_SETFD, F_GETFL };
-	scmp_filter_ctx ctx;
-	size_t i;
-	int r;
+	sandbox_emit(p, BPF_LD | BPF_W | BPF_ABS, off, 0, 0);
+}
 
-	ctx = seccomp_init(SCMP_ACT_TRAP);
-	if (!ctx) {
-		*ret_err = -ENOMEM;
-		return NULL;
-	}
-	/*
-	 * Every thread gets the filter, even one started before it. pinvm is
-	 * single-threaded when it installs it, so a kernel (or qemu-user)
-	 * without TSYNC loses nothing: the vCPU threads inherit the filter.
-	 */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	if (r == -EOPNOTSUPP)
-		r = 0;
-	for (i = 0; !r && i < sizeof(sandbox_plain) / sizeof(sandbox_plain[0]); i++)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, sandbox_plain[i], 0, NULL);
-	for (i = 0; !r && i < sizeof(sandbox_ioctls) / sizeof(sandbox_ioctls[0]); i++) {
-		const struct scmp_arg_cmp req = SCMP_A1(SCMP_CMP_EQ, sandbox_ioctls[i]);
+static void sandbox_ret(struct sandbox_prog *p, uint32_t action)
+{
+	sandbox_emit(p, BPF_RET | BPF_K, action, 0, 0);
+}
 
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, &req);
+/* Instructions of a rule's body: they decide, ending in a return on every path. */
+static unsigned int sandbox_body_len(const struct sandbox_rule *r)
+{
+	switch (r->kind) {
+	case SANDBOX_ALLOW:
+	case SANDBOX_RETURN:
+		return 1;
+	case SANDBOX_ARG_IN:
+		return r->n + 5;
+	case SANDBOX_BITS_SET:
+	case SANDBOX_BITS_CLEAR:
+	case SANDBOX_ARG_NOT:
+		return 4;
 	}
-	for (i = 0; !r && i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]); i++) {
-		const struct scmp_arg_cmp cmd = SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fcntl_cmds[i]);
+	return 0;
+}
 
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, &cmd);
+static void sandbox_body(struct sandbox_prog *p, const struct sandbox_rule *r)
+{
+	unsigned int n = r->n;
+
+	switch (r->kind) {
+	case SANDBOX_ALLOW:
+		sandbox_ret(p, SECCOMP_RET_ALLOW);
+		break;
+	case SANDBOX_RETURN:
+		sandbox_ret(p, r->k);
+		break;
+	case SANDBOX_ARG_IN:
+		sandbox_ld(p, SANDBOX_ARG_HI(r->arg));
+		sandbox_emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, n + 1);
+		sandbox_ld(p, SANDBOX_ARG_LO(r->arg));
+		for (unsigned int i = 0; i < n; i++)
+			sandbox_emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->vals[i], n - i, 0);
+		sandbox_ret(p, SECCOMP_RET_TRAP);
+		sandbox_ret(p, SECCOMP_RET_ALLOW);
+		break;
+	case SANDBOX_BITS_SET:
+	case SANDBOX_BITS_CLEAR: {
+		bool set = r->kind == SANDBOX_BITS_SET;
+
+		/*
+		 * The kernel reads these arguments (prot, flags) as 32-bit
+		 * ints: the high word means nothing to it, nor here.
+		 */
+		sandbox_ld(p, SANDBOX_ARG_LO(r->arg));
+		sandbox_emit(p, BPF_JMP | BPF_JSET | BPF_K, r->k, set ? 0 : 1, set ? 1 : 0);
+		sandbox_ret(p, SECCOMP_RET_ALLOW);
+		sandbox_ret(p, SECCOMP_RET_TRAP);
+		break;
 	}
-	/* Memory: never executable (guest RAM, kvm_run, thread stacks, malloc). */
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, &no_exec);
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &no_exec);
-	/* Threads only (new vCPU threads on a restart), never a new process. */
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &thread);
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
-	/* Signal handlers may change, except the SIGSYS one. */
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1, &not_sigsys);
-	/* pthread_kill() of our own vCPU threads only. */
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &own_tgid);
-	/* fstat() of an open fd, as glibc spells it. */
-	if (!r)
-		r = sandbox_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1, &empty_path);
-	if (r) {
-		seccomp_release(ctx);
-		*ret_err = r;
-		return NULL;
+	case SANDBOX_ARG_NOT:
+		/* A signal number is an int to the kernel: the low word is what it uses. */
+		sandbox_ld(p, SANDBOX_ARG_LO(r->arg));
+		sandbox_emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->vals[0], 1, 0);
+		sandbox_ret(p, SECCOMP_RET_ALLOW);
+		sandbox_ret(p, SECCOMP_RET_TRAP);
+		break;
 	}
-	return ctx;
+}
+
+/* "if nr == rule's, its body decides; else on", with the number still in A. */
+static void sandbox_rule(struct sandbox_prog *p, const struct sandbox_rule *r)
+{
+	sandbox_emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->nr, 0, sandbox_body_len(r));
+	sandbox_body(p, r);
+}
+
+static void sandbox_tree(struct sandbox_prog *p, const struct sandbox_rule *rules, unsigned int n);
+
+static unsigned int sandbox_tree_len(const struct sandbox_rule *rules, unsigned int n)
+{
+	struct sandbox_prog count = { .count_only = true };
+
+	sandbox_tree(&count, rules, n);
+	return count.overflow ? 256 : count.len;
+}
+
+/*
+ * Rules sorted by number, as a binary search: "nr >= the middle rule's?"
+ * picks a half, and a few rules at the bottom are tried in turn, then
+ * SECCOMP_RET_TRAP. A syscall is decided after ~log2(rules) comparisons,
+ * and so is each of the ~450 numbers the kernel tries the filter on when
+ * it loads it (to cache the ones always allowed).
+ */
+static void sandbox_tree(struct sandbox_prog *p, const struct sandbox_rule *rules, unsigned int n)
+{
+	unsigned int mid = n / 2;
+
+	if (n <= SANDBOX_LEAF_RULES) {
+		for (unsigned int i = 0; i < n; i++)
+			sandbox_rule(p, &rules[i]);
+		sandbox_ret(p, SECCOMP_RET_TRAP);
+		return;
+	}
+	sandbox_emit(p, BPF_JMP | BPF_JGE | BPF_K, rules[mid].nr, sandbox_tree_len(rules, mid), 0);
+	sandbox_tree(p, rules, mid);
+	sandbox_tree(p, rules + mid, n - mid);
+}
+
+static int sandbox_rule_cmp(const void *a, const void *b)
+{
+	const struct sandbox_rule *x = a, *y = b;
+
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+static const uint32_t sandbox_sigsys_nr[] = { SIGSYS };
+
+static int sandbox_build(struct sandbox_prog *p, uint32_t *own_tgid)
+{
+	static const struct sandbox_rule ioctl_rule = {
+		__NR_ioctl, SANDBOX_ARG_IN, 1, sandbox_ioctls,
+		sizeof(sandbox_ioctls) / sizeof(sandbox_ioctls[0]), 0,
+	};
+	const struct sandbox_rule args[] = {
+		{ __NR_fcntl, SANDBOX_ARG_IN, 1, sandbox_fcntl_cmds,
+		  sizeof(sandbox_fcntl_cmds) / sizeof(sandbox_fcntl_cmds[0]), 0 },
+		/* Memory: never executable (guest RAM, kvm_run, thread stacks, malloc). */
+		{ __NR_mmap, SANDBOX_BITS_CLEAR, 2, NULL, 0, PROT_EXEC },
+		{ __NR_mprotect, SANDBOX_BITS_CLEAR, 2, NULL, 0, PROT_EXEC },
+		/* Threads only (a vCPU thread), never a new process. */
+		{ __NR_clone, SANDBOX_BITS_SET, 0, NULL, 0, CLONE_THREAD },
+		/* clone3's flags are in memory, out of reach: glibc falls back to clone. */
+		{ __NR_clone3, SANDBOX_RETURN, 0, NULL, 0, SECCOMP_RET_ERRNO | ENOSYS },
+		/* Signal handlers may change, except the SIGSYS one. */
+		{ __NR_rt_sigaction, SANDBOX_ARG_NOT, 0, sandbox_sigsys_nr, 1, 0 },
+		/* pthread_kill() of our own vCPU threads only. */
+		{ __NR_tgkill, SANDBOX_ARG_IN, 0, own_tgid, 1, 0 },
+		/* fstat() of an open fd, as glibc spells it. */
+		{ __NR_newfstatat, SANDBOX_BITS_SET, 3, NULL, 0, AT_EMPTY_PATH },
+	};
+	struct sandbox_rule rules[SANDBOX_MAX_RULES];
+	unsigned int n = 0;
+
+	*own_tgid = (uint32_t)getpid();
+	for (size_t i = 0; i < sizeof(sandbox_plain) / sizeof(sandbox_plain[0]); i++)
+		rules[n++] = (struct sandbox_rule){ .nr = sandbox_plain[i], .kind = SANDBOX_ALLOW };
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		rules[n++] = args[i];
+	qsort(rules, n, sizeof(rules[0]), sandbox_rule_cmp);
+
+	memset(p, 0, sizeof(*p));
+	/* Another syscall table (AArch32 compat) would give the numbers other meanings. */
+	sandbox_ld(p, SANDBOX_ARCH);
+	sandbox_emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_AARCH64, 1, 0);
+	sandbox_ret(p, SECCOMP_RET_KILL_PROCESS);
+	sandbox_ld(p, SANDBOX_NR);
+	/* KVM_RUN is the hot path: ioctl first, KVM_RUN first among them. */
+	sandbox_rule(p, &ioctl_rule);
+	sandbox_tree(p, rules, n);
+	return p->overflow ? -E2BIG : 0;
 }
 
 int sandbox_export_bpf(int fd)
 {
-	scmp_filter_ctx ctx;
-	int r = 0;
+	struct sandbox_prog p;
+	const uint8_t *buf = (const uint8_t *)p.insn;
+	size_t len, done = 0;
+	uint32_t tgid;
+	int r;
 
-	ctx = sandbox_build(&r);
-	if (!ctx)
+	r = sandbox_build(&p, &tgid);
+	if (r)
 		return r;
-	r = seccomp_export_bpf(ctx, fd);
-	seccomp_release(ctx);
-	return r;
+	len = p.len * sizeof(p.insn[0]);
+	while (done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 int sandbox_install(sandbox_hook_fn on_violation)
 {
-	scmp_filter_ctx ctx;
-	int r = 0;
+	struct sandbox_prog p;
+	struct sock_fprog prog;
+	uint32_t tgid;
+	long rc;
+	int r;
 
-	ctx = sandbox_build(&r);
-	if (!ctx)
+	r = sandbox_build(&p, &tgid);
+	if (r)
 		return r;
 	r = sandbox_install_handler(on_violation);
-	if (!r)
-		r = seccomp_load(ctx);	/* sets no_new_privs first (SCMP_FLTATR_CTL_NNP) */
-	seccomp_release(ctx);
-	return r;
+	if (r)
+		return r;
+	/* Unprivileged filters need no_new_privs (caps_drop() set it already). */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	prog.len = (unsigned short)p.len;
+	prog.filter = p.insn;
+	/*
+	 * Every thread gets the filter, even one started before it. pinvm is
+	 * single-threaded when it installs it, so a kernel without TSYNC
+	 * (EINVAL) loses nothing: the vCPU threads inherit the filter.
+	 */
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+	if (rc == 0)
+		return 0;
+	if (rc > 0)
+		return -EBUSY;	/* the id of a thread that could not take it */
+	if (errno != EINVAL)
+		return -errno;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return -errno;
+	return 0;
 }

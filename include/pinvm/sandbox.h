@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The run-phase seccomp allowlist (libseccomp). Installed on every thread
+ * The run-phase seccomp allowlist, a classic BPF program built by pinvm
+ * itself (no library: nothing to resolve or probe at start). Installed on every thread
  * (TSYNC) after the VM is set up and before the first KVM_RUN; it permits
  * what the event loop, the vCPU threads and an in-process restart (a new
  * VM, vGIC and vCPUs) need, and nothing else. Any other system call is
@@ -27,14 +28,14 @@ typedef void (*sandbox_hook_fn)(void);
  * @on_violation: may be NULL; e.g. console_restore_now().
  * Call once, from the main thread, before the vCPU threads start (they
  * also get it through TSYNC if they already run).
- * Returns: 0; -errno from libseccomp (-EINVAL/-EFAULT: the kernel lacks
- * seccomp filters) or sigaction.
+ * Returns: 0; -errno of seccomp(2) (-EINVAL: the kernel lacks seccomp
+ * filters), prctl(2) or sigaction.
  */
 int sandbox_install(sandbox_hook_fn on_violation);
 
 /**
- * sandbox_install_handler() - only the SIGSYS handler and the syscall name
- * table (part of sandbox_install(); separate for tests).
+ * sandbox_install_handler() - only the SIGSYS handler (part of
+ * sandbox_install(); separate for tests).
  * Returns: 0; -errno of sigaction.
  */
 int sandbox_install_handler(sandbox_hook_fn on_violation);
@@ -45,6 +46,12 @@ int sandbox_install_handler(sandbox_hook_fn on_violation);
  * Returns: 0; -errno.
  */
 int sandbox_export_bpf(int fd);
+
+/**
+ * sandbox_syscall_name() - this architecture's name of system call @nr, from
+ * the build's <asm/unistd.h>; NULL for an unknown number. Async-signal-safe.
+ */
+const char *sandbox_syscall_name(long nr);
 
 /**
  * sandbox_format_report() - the line the SIGSYS handler prints:

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,11 @@ static const struct {
 	{ "unshare", __NR_unshare, 0, 0, 0, 0, TRAP },
 	{ "bpf", __NR_bpf, 0, 0, 0, 0, TRAP },
 	{ "process_vm_writev", __NR_process_vm_writev, 1, 0, 0, 0, TRAP },
+	{ "KVM_RUN with high bits in the request", __NR_ioctl, 5, (1ULL << 32) | KVM_RUN, 0, 0, TRAP },
+	{ "a number no kernel has", 4000, 0, 0, 0, 0, TRAP },
+	/* The kernel reads a signal number as an int: high bits do not hide SIGSYS. */
+	{ "rt_sigaction(SIGSYS) with high bits", __NR_rt_sigaction, (1ULL << 32) | SIGSYS, 0, 0, 0,
+	  TRAP },
 };
 
 START_TEST(test_allowlist)
@@ -255,6 +261,45 @@ START_TEST(test_own_tgkill)
 	/* pthread_kill() of a vCPU thread: tgid is our own pid. */
 	load_filter();
 	ck_assert_uint_eq(check_call(__NR_tgkill, (uint64_t)getpid(), 1234, SIGUSR1, 0), ALLOW);
+	ck_assert_uint_eq(check_call(__NR_tgkill, (1ULL << 32) | (uint64_t)getpid(), 1234, SIGUSR1, 0),
+			  TRAP);
+	unload_filter();
+}
+END_TEST
+
+/*
+ * Every number, no arguments: the decision tree ends in an action for each,
+ * and exactly these are allowed (argument-free rules, plus mmap, mprotect
+ * and rt_sigaction, whose zero arguments pass their checks). A change of
+ * the allowlist changes this list, on purpose.
+ */
+START_TEST(test_every_number)
+{
+	static const long allowed[] = {
+		__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close, __NR_fsync,
+		__NR_set_robust_list, __NR_rseq, __NR_munmap, __NR_madvise, __NR_brk,
+		__NR_mremap, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+		__NR_signalfd4, __NR_eventfd2, __NR_timerfd_create, __NR_timerfd_settime,
+		__NR_clock_gettime, __NR_gettimeofday, __NR_getpid, __NR_gettid,
+		__NR_sched_yield, __NR_getrandom, __NR_fstat, __NR_exit, __NR_exit_group,
+		__NR_mmap, __NR_mprotect, __NR_rt_sigaction,
+	};
+	unsigned int n_allowed = 0;
+
+	load_filter();
+	for (long nr = 0; nr < 1024; nr++) {
+		uint32_t got = check_call(nr, 0, 0, 0, 0);
+		bool want = false;
+
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			want |= allowed[i] == nr;
+		if (nr == __NR_clone3)
+			ck_assert_uint_eq(got, ENOSYS_RET);
+		else
+			ck_assert_msg(got == (want ? ALLOW : TRAP), "nr %ld: action 0x%08x", nr, got);
+		n_allowed += got == ALLOW;
+	}
+	ck_assert_uint_eq(n_allowed, sizeof(allowed) / sizeof(allowed[0]));
 	unload_filter();
 }
 END_TEST
@@ -277,6 +322,18 @@ START_TEST(test_other_arch_killed)
 END_TEST
 
 /* ---- the report ---- */
+
+START_TEST(test_syscall_names)
+{
+	ck_assert_str_eq(sandbox_syscall_name(__NR_openat), "openat");
+	ck_assert_str_eq(sandbox_syscall_name(__NR_execve), "execve");
+	ck_assert_str_eq(sandbox_syscall_name(__NR_newfstatat), "newfstatat");
+	ck_assert_str_eq(sandbox_syscall_name(__NR_mmap), "mmap");	/* an __NR3264_ alias */
+	ck_assert_str_eq(sandbox_syscall_name(0), "io_setup");
+	ck_assert_ptr_null(sandbox_syscall_name(4000));
+	ck_assert_ptr_null(sandbox_syscall_name(-1));
+}
+END_TEST
 
 START_TEST(test_report_format)
 {
@@ -371,10 +428,12 @@ static Suite *sandbox_suite(void)
 	tc = tcase_create("allowlist");
 	tcase_add_loop_test(tc, test_allowlist, 0, (int)(sizeof(calls) / sizeof(calls[0])));
 	tcase_add_test(tc, test_own_tgkill);
+	tcase_add_test(tc, test_every_number);
 	tcase_add_test(tc, test_other_arch_killed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("report");
+	tcase_add_test(tc, test_syscall_names);
 	tcase_add_test(tc, test_report_format);
 	tcase_add_test(tc, test_report_truncated);
 	tcase_add_test(tc, test_handler_exits_159);
