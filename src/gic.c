@@ -37,6 +37,17 @@ static int gic_set_addr(int fd, uint64_t type, uint64_t addr)
 	return ioctl(fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
 }
 
+/* The number of interrupts, SGIs and PPIs included (before CTRL_INIT). */
+static int gic_set_nr_irqs(int fd, uint32_t nr)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
+		.addr = (uint64_t)(uintptr_t)&nr,
+	};
+
+	return ioctl(fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
+}
+
 int gic_create(struct gic *gic, int vm_fd, enum gic_want want, unsigned int nr_vcpus)
 {
 	struct kvm_create_device dev;
@@ -74,6 +85,8 @@ int gic_create(struct gic *gic, int vm_fd, enum gic_want want, unsigned int nr_v
 		if (!r)
 			r = gic_set_addr(gic->fd, KVM_VGIC_V2_ADDR_TYPE_CPU, gic->cpuif_base);
 	}
+	if (!r)
+		r = gic_set_nr_irqs(gic->fd, LAYOUT_GIC_NR_IRQS);
 	if (r) {
 		gic_destroy(gic);
 		return r;

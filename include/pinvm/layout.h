@@ -25,6 +25,15 @@
 /* SPI number (GIC INTID 32 + n); the DT uses the SPI number */
 #define LAYOUT_UART_SPI		0
 
+/*
+ * Interrupts of the vGIC: 32 private (SGIs, PPIs) + 32 SPIs, the least KVM
+ * allows (KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 64..1024 in steps of 32): a guest
+ * reads GICD_TYPER.ITLinesNumber = 1. Set, not left to KVM's default (256),
+ * so that it is pinvm's choice and not the host's; the fewer SPIs, the less
+ * an in-place restart has to reset (gic_reset()). pinvm uses SPI 0.
+ */
+#define LAYOUT_GIC_NR_IRQS	64
+
 #define LAYOUT_GIC_DIST_SIZE	0x10000ULL
 #define LAYOUT_GIC_DIST_BASE	(0x40000000ULL - LAYOUT_GIC_DIST_SIZE)
 #define LAYOUT_GIC_REDIST_SIZE	0x20000ULL	/* per vCPU, GICv3 */
@@ -42,5 +51,7 @@
 
 #define LAYOUT_DTB_MAX_SIZE	0x10000ULL	/* 64 KiB */
 #define LAYOUT_MAX_VCPUS	512
+
+_Static_assert(32 + LAYOUT_UART_SPI < LAYOUT_GIC_NR_IRQS, "the UART's SPI must exist in the vGIC");
 
 #endif
