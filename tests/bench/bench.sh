@@ -107,7 +107,7 @@ want() {
 }
 
 # 1. launch -> SYSTEM_OFF of the 4 KiB guest: process only, floor,
-# floor + vGIC, pinvm.
+# floor + vGIC, pinvm (and pinvm-base), pinvm without its seccomp filter.
 scenario_launch() {
 	for i in $(runs "$RUNS"); do
 		one launch exec "$i" 0 '' "$FLOOR" --none
@@ -116,6 +116,8 @@ scenario_launch() {
 		for p in $(pinvms); do
 			one launch "$p" "$i" 0 '' "$B/bin/$p" run --kernel "$TINY_OFF"
 		done
+		# What the seccomp filter costs a start (it is on by default).
+		one launch pinvm-noseccomp "$i" 0 '' "$B/bin/pinvm" run --no-seccomp --kernel "$TINY_OFF"
 	done
 }
 
