@@ -76,33 +76,39 @@ int caps_lookup_user(const char *spec, const char *passwd_path, struct caps_user
 }
 
 /*
- * The effective, permitted and inheritable sets in one capget(2). glibc
- * has no wrapper; version 3 carries 64 capabilities in two words.
+ * capget(2) or capset(2) of the effective, permitted and inheritable sets
+ * at once. glibc has no wrapper; version 3 carries 64 capabilities in two
+ * words.
  */
-static int caps_get(uint64_t *eff, uint64_t *perm, uint64_t *inh)
+static int caps_sets(long nr, struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3])
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+
+	return syscall(nr, &hdr, data) < 0 ? -errno : 0;
+}
+
+static int caps_get(uint64_t *eff, uint64_t *perm, uint64_t *inh)
+{
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int r;
 
 	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return -errno;
+	r = caps_sets(SYS_capget, data);
+	if (r)
+		return r;
 	*eff = (uint64_t)data[1].effective << 32 | data[0].effective;
 	*perm = (uint64_t)data[1].permitted << 32 | data[0].permitted;
 	*inh = (uint64_t)data[1].inheritable << 32 | data[0].inheritable;
 	return 0;
 }
 
-/* Effective, permitted and inheritable all empty, in one capset(2). */
+/* Effective, permitted and inheritable all empty. */
 static int caps_clear(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
 	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return -errno;
-	return 0;
+	return caps_sets(SYS_capset, data);
 }
 
 /*
