@@ -479,6 +479,9 @@ static int machine_apply_fw_profile(struct machine *m, char *why, size_t why_siz
 	return 0;
 }
 
+/* The DTB buffer's first size; it grows up to LAYOUT_DTB_MAX_SIZE. */
+#define MACHINE_DTB_FIRST_SIZE	0x2000
+
 static int machine_build_dtb(struct machine *m, char *why, size_t why_size)
 {
 	uint64_t mpidr[LAYOUT_MAX_VCPUS];
@@ -509,14 +512,22 @@ static int machine_build_dtb(struct machine *m, char *why, size_t why_size)
 		dc.initrd_start = m->plan.initrd_addr;
 		dc.initrd_end = m->plan.initrd_addr + m->plan.initrd_size;
 	}
-	if (!m->dtb) {
-		m->dtb = malloc(LAYOUT_DTB_MAX_SIZE);
-		if (!m->dtb) {
+	/*
+	 * libfdt zeroes the whole buffer first: start small (a few pages, most
+	 * DTBs are 2-3 KiB) and double it while the blob does not fit.
+	 */
+	for (size_t size = MACHINE_DTB_FIRST_SIZE;; size *= 2) {
+		uint8_t *buf = realloc(m->dtb, size);
+
+		if (!buf) {
 			say(why, why_size, "out of memory");
 			return -ENOMEM;
 		}
+		m->dtb = buf;
+		r = dtb_build(&dc, m->dtb, size);
+		if (r != -ENOSPC || size >= LAYOUT_DTB_MAX_SIZE)
+			break;
 	}
-	r = dtb_build(&dc, m->dtb, LAYOUT_DTB_MAX_SIZE);
 	if (r)
 		say(why, why_size, "cannot build the device tree: %s",
 		    r == -ENOSPC ? "larger than 64 KiB (command line too long?)" : strerror(-r));

@@ -104,7 +104,7 @@ struct machine {
 	void *initrd;
 	size_t initrd_len;
 	struct loader_plan plan;
-	uint8_t *dtb;			/* LAYOUT_DTB_MAX_SIZE heap bytes, touched as libfdt writes */
+	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
 
 	uint32_t psci_version;		/* effective, read back from KVM */
 	/* Firmware profile: replayed (cfg->fw_profile, or what was recorded), its report */
