@@ -26,31 +26,27 @@ bool gic_supported(int vm_fd, int version)
 	return ioctl(vm_fd, KVM_CREATE_DEVICE, &dev) == 0;
 }
 
-static int gic_set_addr(int fd, uint64_t type, uint64_t addr)
+/* One vGIC attribute: read or write *@val (NULL for an attribute without one). */
+static int gic_attr(int fd, bool write, uint32_t group, uint64_t attr, void *val)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_ARM_VGIC_GRP_ADDR,
-		.attr = type,
-		.addr = (uint64_t)(uintptr_t)&addr,
+	struct kvm_device_attr a = {
+		.group = group,
+		.attr = attr,
+		.addr = (uint64_t)(uintptr_t)val,
 	};
 
-	return ioctl(fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
+	return ioctl(fd, write ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
 }
 
-/* The number of interrupts, SGIs and PPIs included (before CTRL_INIT). */
-static int gic_set_nr_irqs(int fd, uint32_t nr)
+static int gic_set_addr(int fd, uint64_t type, uint64_t addr)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
-		.addr = (uint64_t)(uintptr_t)&nr,
-	};
-
-	return ioctl(fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
+	return gic_attr(fd, true, KVM_DEV_ARM_VGIC_GRP_ADDR, type, &addr);
 }
 
 int gic_create(struct gic *gic, int vm_fd, enum gic_want want, unsigned int nr_vcpus)
 {
 	struct kvm_create_device dev;
+	uint32_t nr_irqs = LAYOUT_GIC_NR_IRQS;
 	int version, r;
 
 	memset(gic, 0, sizeof(*gic));
@@ -85,8 +81,9 @@ int gic_create(struct gic *gic, int vm_fd, enum gic_want want, unsigned int nr_v
 		if (!r)
 			r = gic_set_addr(gic->fd, KVM_VGIC_V2_ADDR_TYPE_CPU, gic->cpuif_base);
 	}
+	/* The number of interrupts, SGIs and PPIs included (before CTRL_INIT). */
 	if (!r)
-		r = gic_set_nr_irqs(gic->fd, LAYOUT_GIC_NR_IRQS);
+		r = gic_attr(gic->fd, true, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
 	if (r) {
 		gic_destroy(gic);
 		return r;
@@ -96,12 +93,7 @@ int gic_create(struct gic *gic, int vm_fd, enum gic_want want, unsigned int nr_v
 
 int gic_finalize(struct gic *gic)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
-		.attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
-	};
-
-	return ioctl(gic->fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
+	return gic_attr(gic->fd, true, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 }
 
 /* GICv3 registers (IHI 0069): distributor, and redistributor SGI frame at 64 KiB */
@@ -126,20 +118,9 @@ int gic_finalize(struct gic *gic)
 #define ICC_CTLR_EOIMODE	(1ULL << 1)
 #define ICC_CTLR_PRIBITS(v)	((((v) >> 8) & 7) + 1)
 
-static int gic_reg(int fd, bool write, uint32_t group, uint64_t attr, void *val)
-{
-	struct kvm_device_attr a = {
-		.group = group,
-		.attr = attr,
-		.addr = (uint64_t)(uintptr_t)val,
-	};
-
-	return ioctl(fd, write ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
-}
-
 static int gic_dist_write(int fd, uint32_t offset, uint32_t val)
 {
-	return gic_reg(fd, true, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, offset, &val);
+	return gic_attr(fd, true, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, offset, &val);
 }
 
 /* The vCPU in KVM's attr: Aff3.Aff2.Aff1.Aff0 in bits 63:32 */
@@ -152,14 +133,14 @@ static uint64_t gic_vcpu_attr(uint64_t mpidr)
 
 static int gic_redist_write(int fd, uint64_t mpidr, uint32_t offset, uint32_t val)
 {
-	return gic_reg(fd, true, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
-		       gic_vcpu_attr(mpidr) | GICR_SGI_FRAME | offset, &val);
+	return gic_attr(fd, true, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+			gic_vcpu_attr(mpidr) | GICR_SGI_FRAME | offset, &val);
 }
 
 static int gic_icc_write(int fd, uint64_t mpidr, uint32_t reg, uint64_t val)
 {
-	return gic_reg(fd, true, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS, gic_vcpu_attr(mpidr) | reg,
-		       &val);
+	return gic_attr(fd, true, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS, gic_vcpu_attr(mpidr) | reg,
+			&val);
 }
 
 /*
@@ -199,8 +180,8 @@ static int gic_icc_reset(struct gic *gic, uint64_t mpidr)
 
 	if (!gic->icc_ctlr) {
 		/* Its read-only fields (PRIbits, IDbits, ...) must be written back as read. */
-		r = gic_reg(gic->fd, false, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
-			    gic_vcpu_attr(mpidr) | ICC_CTLR_EL1, &gic->icc_ctlr);
+		r = gic_attr(gic->fd, false, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			     gic_vcpu_attr(mpidr) | ICC_CTLR_EL1, &gic->icc_ctlr);
 		if (r)
 			return r;
 		gic->icc_ctlr &= ~(ICC_CTLR_CBPR | ICC_CTLR_EOIMODE);
@@ -227,7 +208,7 @@ int gic_reset(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus)
 	if (!gic->nr_irq_words) {
 		uint32_t typer = 0;
 
-		r = gic_reg(gic->fd, false, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_TYPER, &typer);
+		r = gic_attr(gic->fd, false, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_TYPER, &typer);
 		if (r)
 			return r;
 		gic->nr_irq_words = (typer & 0x1f) + 1;
