@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -218,11 +217,9 @@ struct sandbox_rule {
 	uint32_t k;		/* bits, or the action of SANDBOX_RETURN */
 };
 
-/* A program being written; with count_only, only its length is counted. */
 struct sandbox_prog {
 	struct sock_filter insn[SANDBOX_MAX_INSNS];
 	unsigned int len;
-	bool count_only;
 	bool overflow;
 };
 
@@ -234,10 +231,8 @@ static void sandbox_emit(struct sandbox_prog *p, uint16_t code, uint32_t k, unsi
 		p->overflow = true;
 		return;
 	}
-	if (!p->count_only)
-		p->insn[p->len] = (struct sock_filter){ .code = code, .jt = (uint8_t)jt,
-							.jf = (uint8_t)jf, .k = k };
-	p->len++;
+	p->insn[p->len++] = (struct sock_filter){ .code = code, .jt = (uint8_t)jt,
+						  .jf = (uint8_t)jf, .k = k };
 }
 
 static void sandbox_ld(struct sandbox_prog *p, uint32_t off)
@@ -318,14 +313,16 @@ static void sandbox_rule(struct sandbox_prog *p, const struct sandbox_rule *r)
 	sandbox_body(p, r);
 }
 
-static void sandbox_tree(struct sandbox_prog *p, const struct sandbox_rule *rules, unsigned int n);
-
+/* Instructions sandbox_tree() writes for these rules. */
 static unsigned int sandbox_tree_len(const struct sandbox_rule *rules, unsigned int n)
 {
-	struct sandbox_prog count = { .count_only = true };
+	unsigned int len = 1;	/* a leaf's closing SECCOMP_RET_TRAP */
 
-	sandbox_tree(&count, rules, n);
-	return count.overflow ? 256 : count.len;
+	if (n > SANDBOX_LEAF_RULES)
+		return 1 + sandbox_tree_len(rules, n / 2) + sandbox_tree_len(rules + n / 2, n - n / 2);
+	for (unsigned int i = 0; i < n; i++)
+		len += 1 + sandbox_body_len(&rules[i]);
+	return len;
 }
 
 /*
@@ -358,8 +355,9 @@ static int sandbox_rule_cmp(const void *a, const void *b)
 }
 
 static const uint32_t sandbox_sigsys_nr[] = { SIGSYS };
+static uint32_t sandbox_own_tgid;	/* getpid(), when the filter is built */
 
-static int sandbox_build(struct sandbox_prog *p, uint32_t *own_tgid)
+static int sandbox_build(struct sandbox_prog *p)
 {
 	static const struct sandbox_rule ioctl_rule = {
 		__NR_ioctl, SANDBOX_ARG_IN, 1, sandbox_ioctls,
@@ -378,14 +376,14 @@ static int sandbox_build(struct sandbox_prog *p, uint32_t *own_tgid)
 		/* Signal handlers may change, except the SIGSYS one. */
 		{ __NR_rt_sigaction, SANDBOX_ARG_NOT, 0, sandbox_sigsys_nr, 1, 0 },
 		/* pthread_kill() of our own vCPU threads only. */
-		{ __NR_tgkill, SANDBOX_ARG_IN, 0, own_tgid, 1, 0 },
+		{ __NR_tgkill, SANDBOX_ARG_IN, 0, &sandbox_own_tgid, 1, 0 },
 		/* fstat() of an open fd, as glibc spells it. */
 		{ __NR_newfstatat, SANDBOX_BITS_SET, 3, NULL, 0, AT_EMPTY_PATH },
 	};
 	struct sandbox_rule rules[SANDBOX_MAX_RULES];
 	unsigned int n = 0;
 
-	*own_tgid = (uint32_t)getpid();
+	sandbox_own_tgid = (uint32_t)getpid();
 	for (size_t i = 0; i < sizeof(sandbox_plain) / sizeof(sandbox_plain[0]); i++)
 		rules[n++] = (struct sandbox_rule){ .nr = sandbox_plain[i], .kind = SANDBOX_ALLOW };
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
@@ -409,10 +407,9 @@ int sandbox_export_bpf(int fd)
 	struct sandbox_prog p;
 	const uint8_t *buf = (const uint8_t *)p.insn;
 	size_t len, done = 0;
-	uint32_t tgid;
 	int r;
 
-	r = sandbox_build(&p, &tgid);
+	r = sandbox_build(&p);
 	if (r)
 		return r;
 	len = p.len * sizeof(p.insn[0]);
@@ -432,19 +429,15 @@ int sandbox_install(sandbox_hook_fn on_violation)
 {
 	struct sandbox_prog p;
 	struct sock_fprog prog;
-	uint32_t tgid;
 	long rc;
 	int r;
 
-	r = sandbox_build(&p, &tgid);
+	r = sandbox_build(&p);
 	if (r)
 		return r;
 	r = sandbox_install_handler(on_violation);
 	if (r)
 		return r;
-	/* Unprivileged filters need no_new_privs (caps_drop() set it already). */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
 	prog.len = (unsigned short)p.len;
 	prog.filter = p.insn;
 	/*

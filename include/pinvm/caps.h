@@ -5,7 +5,8 @@
  * VM is built: it optionally switches to another uid/gid (--user, root
  * only), clears every capability set (effective, permitted, inheritable,
  * ambient and, when CAP_SETPCAP allows it, the bounding set) and sets
- * no_new_privs: a few system calls (capget, capset, prctl), no /proc reads. docs/security.md has the whole story.
+ * no_new_privs: a few system calls (capget, capset, prctl), no /proc
+ * reads. docs/security.md has the whole story.
  */
 #ifndef PINVM_CAPS_H
 #define PINVM_CAPS_H

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The run-phase seccomp allowlist, a classic BPF program built by pinvm
- * itself (no library: nothing to resolve or probe at start). Installed on every thread
- * (TSYNC) after the VM is set up and before the first KVM_RUN; it permits
- * what the event loop, the vCPU threads and an in-process restart (a new
- * VM, vGIC and vCPUs) need, and nothing else. Any other system call is
+ * itself (no library: nothing to resolve or probe at start). Installed on
+ * every thread (TSYNC) after the VM is set up and before the first
+ * KVM_RUN; it permits what the event loop, the vCPU threads and an
+ * in-process restart (a new VM, vGIC and vCPUs) need, and nothing else. Any other system call is
  * not executed: the kernel sends SIGSYS (SECCOMP_RET_TRAP), and pinvm's
  * handler restores the terminal, writes one line naming the system call
  * and exits with SANDBOX_EXIT_STATUS. clone3 fails with ENOSYS instead,
@@ -27,9 +27,11 @@ typedef void (*sandbox_hook_fn)(void);
  * sandbox_install() - install the SIGSYS handler, then load the filter.
  * @on_violation: may be NULL; e.g. console_restore_now().
  * Call once, from the main thread, before the vCPU threads start (they
- * also get it through TSYNC if they already run).
+ * also get it through TSYNC if they already run), and after caps_drop():
+ * the kernel takes a filter from a process without CAP_SYS_ADMIN only
+ * once no_new_privs is set (-EACCES otherwise).
  * Returns: 0; -errno of seccomp(2) (-EINVAL: the kernel lacks seccomp
- * filters), prctl(2) or sigaction.
+ * filters) or sigaction.
  */
 int sandbox_install(sandbox_hook_fn on_violation);
 
