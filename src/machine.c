@@ -25,6 +25,7 @@
 #include "pinvm/console.h"
 #include "pinvm/dtb.h"
 #include "pinvm/fwregs.h"
+#include "pinvm/io.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/psci.h"
@@ -49,17 +50,8 @@ static void say(char *why, size_t size, const char *fmt, ...)
 
 static void machine_tx_flush_locked(struct machine *m)
 {
-	size_t off = 0;
-
-	while (off < m->txlen) {
-		ssize_t n = write(m->out_fd, m->txbuf + off, m->txlen - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;	/* stdout gone: guest output is dropped */
-		off += (size_t)n;
-	}
+	/* An error means stdout is gone: guest output is dropped. */
+	(void)io_write_all(m->out_fd, m->txbuf, m->txlen);
 	m->txlen = 0;
 }
 

@@ -22,6 +22,7 @@
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
 #include "pinvm/fwregs.h"
+#include "pinvm/io.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
@@ -298,17 +299,7 @@ static int write_file_atomic(const char *path, const void *buf, size_t len)
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return -errno;
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (const char *)buf + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			break;
-		}
-		off += (size_t)n;
-	}
+	r = io_write_all(fd, buf, len);
 	if (!r && fchmod(fd, 0644) < 0)
 		r = -errno;
 	if (!r && fsync(fd) < 0)

@@ -26,6 +26,8 @@
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
 
+#include "pinvm/io.h"
+
 #if !defined(__aarch64__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the allowlist names arm64 KVM ioctls and loads little-endian argument words: build pinvm for aarch64"
 #endif
@@ -405,24 +407,12 @@ static int sandbox_build(struct sandbox_prog *p)
 int sandbox_export_bpf(int fd)
 {
 	struct sandbox_prog p;
-	const uint8_t *buf = (const uint8_t *)p.insn;
-	size_t len, done = 0;
 	int r;
 
 	r = sandbox_build(&p);
 	if (r)
 		return r;
-	len = p.len * sizeof(p.insn[0]);
-	while (done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
+	return io_write_all(fd, p.insn, p.len * sizeof(p.insn[0]));
 }
 
 int sandbox_install(sandbox_hook_fn on_violation)
