@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pinvm/log.h"
 #include "pinvm/psci.h"
 
 #define NR_FW_NAMED	4
@@ -33,19 +34,6 @@ static const struct {
 	{ "VENDOR_HYP_BMAP_2", { "DISCOVER_IMPL_VER", "DISCOVER_IMPL_CPUS" } },
 };
 
-static void say(char *why, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
 
 bool fwprofile_is_fw_reg(uint64_t id)
 {
@@ -342,7 +330,7 @@ static int parse_line(char *s, char *end, unsigned int line, struct fwprofile *p
 
 	eq = strchr(s, '=');
 	if (!eq) {
-		say(why, why_size, "expected 'NAME = VALUE', got '%.60s'", s);
+		log_say(why, why_size, "expected 'NAME = VALUE', got '%.60s'", s);
 		return -EINVAL;
 	}
 	key = s;
@@ -354,46 +342,46 @@ static int parse_line(char *s, char *end, unsigned int line, struct fwprofile *p
 	trim(&val, &val_end);
 	*val_end = '\0';
 	if (!*key) {
-		say(why, why_size, "expected a register name before '='");
+		log_say(why, why_size, "expected a register name before '='");
 		return -EINVAL;
 	}
 	if (fwprofile_lookup_key(key, &id)) {
 		known_keys(keys, sizeof(keys));
-		say(why, why_size, "unknown register '%.60s' (expected one of %s, or a 0x firmware register id)",
+		log_say(why, why_size, "unknown register '%.60s' (expected one of %s, or a 0x firmware register id)",
 		    key, keys);
 		return -EINVAL;
 	}
 	prev = fwprofile_find(p, id);
 	if (prev) {
-		say(why, why_size, "%.60s given twice (first on line %u)", key, prev->line);
+		log_say(why, why_size, "%.60s given twice (first on line %u)", key, prev->line);
 		return -EINVAL;
 	}
 	if (!*val) {
-		say(why, why_size, "expected a value after '%.60s ='", key);
+		log_say(why, why_size, "expected a value after '%.60s ='", key);
 		return -EINVAL;
 	}
 	if (strchr(val, '=')) {
-		say(why, why_size, "expected one '=' per line");
+		log_say(why, why_size, "expected one '=' per line");
 		return -EINVAL;
 	}
 	if (id == FWPROFILE_PSCI_VERSION) {
 		r = parse_psci(val, &v);
 		if (r) {
-			say(why, why_size, "PSCI_VERSION: '%.60s' is not a version (expected M.m like 1.1, or a 32-bit number)",
+			log_say(why, why_size, "PSCI_VERSION: '%.60s' is not a version (expected M.m like 1.1, or a 32-bit number)",
 			    val);
 			return -EINVAL;
 		}
 	} else {
 		r = parse_number(val, UINT64_MAX, &v);
 		if (r) {
-			say(why, why_size, "%.60s: '%.60s' is not a %s (expected 0x and up to 16 hex digits, or decimal without a leading zero)",
+			log_say(why, why_size, "%.60s: '%.60s' is not a %s (expected 0x and up to 16 hex digits, or decimal without a leading zero)",
 			    key, val, r == -ERANGE ? "64-bit number" : "number");
 			return -EINVAL;
 		}
 	}
 	r = fwprofile_insert(p, id, v, line);
 	if (r == -ENOSPC) {
-		say(why, why_size, "more than %d registers", FWPROFILE_MAX_REGS);
+		log_say(why, why_size, "more than %d registers", FWPROFILE_MAX_REGS);
 		return -EINVAL;
 	}
 	return r;
@@ -420,7 +408,7 @@ int fwprofile_parse(const char *text, size_t len, struct fwprofile *ret,
 	*ret_line = 0;
 	if (len > FWPROFILE_MAX_SIZE) {
 		*ret_line = line_of(text, FWPROFILE_MAX_SIZE);
-		say(why, why_size, "larger than %d KiB: not a firmware profile", FWPROFILE_MAX_SIZE / 1024);
+		log_say(why, why_size, "larger than %d KiB: not a firmware profile", FWPROFILE_MAX_SIZE / 1024);
 		return -EFBIG;
 	}
 	/* Binary first: a kernel image must not be reported as an unknown register. */
@@ -429,7 +417,7 @@ int fwprofile_parse(const char *text, size_t len, struct fwprofile *ret,
 
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
 			*ret_line = line_of(text, i);
-			say(why, why_size, "binary data (byte 0x%02x): expected a text file of NAME = VALUE lines", c);
+			log_say(why, why_size, "binary data (byte 0x%02x): expected a text file of NAME = VALUE lines", c);
 			return -EINVAL;
 		}
 	}
@@ -452,7 +440,7 @@ int fwprofile_parse(const char *text, size_t len, struct fwprofile *ret,
 	}
 	if (!fwprofile_find(ret, FWPROFILE_PSCI_VERSION)) {
 		*ret_line = line ? line : 1;
-		say(why, why_size, "no PSCI_VERSION line: a profile must name the PSCI version (e.g. PSCI_VERSION = 1.1)");
+		log_say(why, why_size, "no PSCI_VERSION line: a profile must name the PSCI version (e.g. PSCI_VERSION = 1.1)");
 		r = -EINVAL;
 	}
 out:
@@ -472,24 +460,24 @@ int fwprofile_load(const char *path, struct fwprofile *ret, char *why, size_t wh
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		r = -errno;
-		say(why, why_size, "cannot read firmware profile %s: %s", path, strerror(-r));
+		log_say(why, why_size, "cannot read firmware profile %s: %s", path, strerror(-r));
 		return r;
 	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
-		say(why, why_size, "cannot read firmware profile %s: %s", path, strerror(-r));
+		log_say(why, why_size, "cannot read firmware profile %s: %s", path, strerror(-r));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		say(why, why_size, "firmware profile %s is not a regular file", path);
+		log_say(why, why_size, "firmware profile %s is not a regular file", path);
 		goto out;
 	}
 	/* One byte beyond the limit tells "too large" from "exactly the limit". */
 	buf = malloc(FWPROFILE_MAX_SIZE + 1);
 	if (!buf) {
 		r = -ENOMEM;
-		say(why, why_size, "out of memory");
+		log_say(why, why_size, "out of memory");
 		goto out;
 	}
 	while (len < FWPROFILE_MAX_SIZE + 1) {
@@ -499,7 +487,7 @@ int fwprofile_load(const char *path, struct fwprofile *ret, char *why, size_t wh
 			continue;
 		if (n < 0) {
 			r = -errno;
-			say(why, why_size, "cannot read firmware profile %s: %s", path, strerror(-r));
+			log_say(why, why_size, "cannot read firmware profile %s: %s", path, strerror(-r));
 			goto out;
 		}
 		if (n == 0)
@@ -511,7 +499,7 @@ int fwprofile_load(const char *path, struct fwprofile *ret, char *why, size_t wh
 		char msg[384];
 
 		snprintf(msg, sizeof(msg), "%s", why);
-		say(why, why_size, "%s:%u: %s", path, line, msg);
+		log_say(why, why_size, "%s:%u: %s", path, line, msg);
 	}
 out:
 	free(buf);

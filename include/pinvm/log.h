@@ -9,6 +9,7 @@
 #define PINVM_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_QUIET = 0,	/* errors only */
@@ -25,6 +26,12 @@ void log_set_raw_tty(bool raw);
 
 void log_msg(enum log_level level, const char *prefix, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/**
+ * log_say() - format a message into @why (always NUL-terminated when @size > 0):
+ * how modules hand main.c the one line that names a problem.
+ */
+void log_say(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define pr_err(...)	log_msg(LOG_LEVEL_ERR, "error: ", __VA_ARGS__)
 #define pr_warn(...)	log_msg(LOG_LEVEL_WARN, "warning: ", __VA_ARGS__)
