@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "pinvm/log.h"
+#include "pinvm/uartio.h"
 
 /* The terminal to restore if pinvm leaves by a path that skips console_close(). */
 static struct console *console_active;
@@ -94,7 +95,7 @@ static ssize_t console_filter(struct console *con, uint8_t *buf, size_t len)
 	return (ssize_t)out;
 }
 
-bool console_service(struct console *con, struct machine *m, short revents)
+bool console_service(struct console *con, struct uartio *u, short revents)
 {
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
 		ssize_t n = read(con->in_fd, con->pend, sizeof(con->pend));
@@ -112,7 +113,7 @@ bool console_service(struct console *con, struct machine *m, short revents)
 		}
 	}
 	if (con->pend_len) {
-		size_t took = console_feed(m, con->pend + con->pend_off, con->pend_len);
+		size_t took = uartio_feed(u, con->pend + con->pend_off, con->pend_len);
 
 		con->pend_off += took;
 		con->pend_len -= took;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pinvm-config.h"
+#include "pinvm/boot.h"
 #include "pinvm/caps.h"
 #include "pinvm/console.h"
 #include "pinvm/evlog.h"
@@ -29,6 +30,7 @@
 #include "pinvm/parse.h"
 #include "pinvm/probe.h"
 #include "pinvm/psci.h"
+#include "pinvm/runloop.h"
 #include "pinvm/sandbox.h"
 
 enum {
@@ -363,7 +365,7 @@ static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p)
 }
 
 /* Write the firmware view machine_setup() recorded, atomically. */
-static int fw_profile_write(const struct machine *m, const char *path)
+static int fw_profile_write(const struct machine_info *mi, const char *path)
 {
 	char when[32] = "unknown date", recorded[256];
 	const char *comments[] = {
@@ -373,7 +375,6 @@ static int fw_profile_write(const struct machine *m, const char *path)
 		"Lines: NAME = VALUE (0x hex or decimal; PSCI_VERSION as M.m); '#' starts a comment.",
 		NULL,
 	};
-	sigset_t stop_sigs, old;
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t len;
@@ -383,18 +384,12 @@ static int fw_profile_write(const struct machine *m, const char *path)
 	if (gmtime_r(&now, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(recorded, sizeof(recorded), "Recorded by pinvm %s on Linux %s (%s), %s.",
-		 PINVM_VERSION, m->host.release, m->host.machine, when);
-	r = fwprofile_format(&m->fw_recorded, comments, &text, &len);
+		 PINVM_VERSION, mi->host_release, mi->host_machine, when);
+	r = fwprofile_format(mi->fw_recorded, comments, &text, &len);
 	if (r)
 		return r;
-	/* A stop signal in the middle would leave the temp file: take it after the rename. */
-	sigemptyset(&stop_sigs);
-	sigaddset(&stop_sigs, SIGINT);
-	sigaddset(&stop_sigs, SIGTERM);
-	sigaddset(&stop_sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
+	/* Stop signals are blocked (runloop_block_signals()): the write is never cut short. */
 	r = write_file_atomic(path, text, len);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(text);
 	return r;
 }
@@ -415,68 +410,68 @@ static void fw_report_log(const struct fwprofile_report *rep)
 	}
 }
 
-static int stop_status(const struct machine_stop *s)
+static int stop_status(const struct stop *s)
 {
 	switch (s->kind) {
-	case MACHINE_STOP_SYSTEM_OFF:
-	case MACHINE_STOP_ESCAPE:
+	case STOP_SYSTEM_OFF:
+	case STOP_ESCAPE:
 		return EXIT_POWEROFF;
-	case MACHINE_STOP_SYSTEM_OFF2:
+	case STOP_SYSTEM_OFF2:
 		return EXIT_HIBERNATE;
-	case MACHINE_STOP_RESET:
-	case MACHINE_STOP_RESET_LIMIT:
+	case STOP_RESET:
+	case STOP_RESET_LIMIT:
 		return EXIT_RESET;
-	case MACHINE_STOP_RESET2:
+	case STOP_RESET2:
 		return psci_reset2_is_vendor(s->reset_type) ? EXIT_VENDOR_RESET : EXIT_RESET;
-	case MACHINE_STOP_TIMEOUT:
+	case STOP_TIMEOUT:
 		return EXIT_TIMEOUT;
-	case MACHINE_STOP_SIGNAL:
+	case STOP_SIGNAL:
 		return EXIT_SIGNAL_BASE + s->signo;
-	case MACHINE_STOP_FAILURE:
-	case MACHINE_STOP_NONE:
+	case STOP_FAILURE:
+	case STOP_NONE:
 		break;
 	}
 	return EXIT_GUEST_FAILURE;
 }
 
-static void stop_describe(const struct machine_stop *s, const struct machine_config *cfg,
+static void stop_describe(const struct stop *s, const struct machine_config *cfg,
 			  char *buf, size_t size)
 {
 	switch (s->kind) {
-	case MACHINE_STOP_SYSTEM_OFF:
+	case STOP_SYSTEM_OFF:
 		snprintf(buf, size, "guest powered off");
 		break;
-	case MACHINE_STOP_SYSTEM_OFF2:
+	case STOP_SYSTEM_OFF2:
 		snprintf(buf, size, "guest hibernated (SYSTEM_OFF2)");
 		break;
-	case MACHINE_STOP_RESET:
+	case STOP_RESET:
 		snprintf(buf, size, "guest reset");
 		break;
-	case MACHINE_STOP_RESET2:
+	case STOP_RESET2:
 		if (psci_reset2_is_vendor(s->reset_type))
-			snprintf(buf, size, "guest vendor reset (SYSTEM_RESET2 type 0x%" PRIx64
+			snprintf(buf, size, "guest vendor reset (SYSTEM_RESET2 type 0x%" PRIx32
 				 ", cookie 0x%" PRIx64 ")", s->reset_type, s->cookie);
 		else
 			snprintf(buf, size, "guest reset (SYSTEM_RESET2 warm, cookie 0x%" PRIx64 ")",
 				 s->cookie);
 		break;
-	case MACHINE_STOP_RESET_LIMIT:
+	case STOP_RESET_LIMIT:
 		snprintf(buf, size, "reset limit reached (--max-resets %u)", cfg->max_resets);
 		break;
-	case MACHINE_STOP_FAILURE:
+	case STOP_FAILURE:
 		snprintf(buf, size, "guest failure: %s", s->reason);
 		break;
-	case MACHINE_STOP_TIMEOUT:
+	case STOP_TIMEOUT:
 		snprintf(buf, size, "timeout after %u s", cfg->timeout);
 		break;
-	case MACHINE_STOP_SIGNAL:
+	case STOP_SIGNAL:
 		snprintf(buf, size, "stopped by SIG%s",
 			 sigabbrev_np(s->signo) ? sigabbrev_np(s->signo) : "?");
 		break;
-	case MACHINE_STOP_ESCAPE:
+	case STOP_ESCAPE:
 		snprintf(buf, size, "console escape (Ctrl-A x)");
 		break;
-	case MACHINE_STOP_NONE:
+	case STOP_NONE:
 		snprintf(buf, size, "stopped");
 		break;
 	}
@@ -521,6 +516,17 @@ static int run_drop_privileges(const struct caps_user *user, char *why, size_t w
 	return r;
 }
 
+/* The exit record of a run that could not start or go on, and the message. */
+static int run_error(struct evlog *log, const char *why)
+{
+	char desc[256];
+
+	pr_err("%s", why);
+	evlog_emit(log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
+		   evlog_json_str(why, desc, sizeof(desc)));
+	return EXIT_START;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct machine_config cfg;
@@ -529,13 +535,16 @@ static int cmd_run(int argc, char **argv)
 	const struct caps_user *user;
 	const char *event_log = NULL;
 	struct machine m;
-	struct machine_stop stop;
+	struct machine_info mi;
+	struct stop stop;
 	struct evlog log;
 	char why[512] = "";
 	char ver[16], desc[256], name[128];
 	bool quiet = false;
 	int r, status;
 
+	/* Until pinvm exits: a stop signal is read by the run loop, never fatal. */
+	(void)runloop_block_signals();
 	memset(&cfg, 0, sizeof(cfg));
 	r = parse_run_args(argc, argv, &cfg, &event_log, &quiet);
 	if (r)
@@ -560,51 +569,44 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 
-	r = machine_load(&m, &cfg, &log, why, sizeof(why));
+	machine_init(&m, &cfg, &log);
+	r = boot_load(&m, why, sizeof(why));
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r)
 		r = run_drop_privileges(user, why, sizeof(why));
 	if (!r)
 		r = machine_setup(&m, why, sizeof(why));
+	machine_get_info(&m, &mi);
 	if (r) {
-		pr_err("%s", why);
-		fw_report_log(&m.fw_report);
-		evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-			   evlog_json_str(why, desc, sizeof(desc)));
-		machine_close(&m);
-		evlog_close(&log);
-		return EXIT_START;
+		fw_report_log(mi.fw_report);
+		status = run_error(&log, why);
+		goto out;
 	}
 	if (cfg.fw_record) {
-		r = fw_profile_write(&m, cfg.fw_profile_path);
+		r = fw_profile_write(&mi, cfg.fw_profile_path);
 		if (r) {
 			snprintf(why, sizeof(why), "cannot write firmware profile %s: %s",
 				 cfg.fw_profile_path, strerror(-r));
-			pr_err("%s", why);
-			evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-				   evlog_json_str(why, desc, sizeof(desc)));
-			machine_close(&m);
-			evlog_close(&log);
-			return EXIT_START;
+			status = run_error(&log, why);
+			goto out;
 		}
 		log_msg(LOG_LEVEL_WARN, "note: ", "recorded this host's firmware view (PSCI %s, %u registers) in %s",
-			psci_version_str(m.psci_version, ver, sizeof(ver)), m.fw_recorded.nr,
+			psci_version_str(mi.psci_version, ver, sizeof(ver)), mi.fw_recorded->nr,
 			cfg.fw_profile_path);
 	} else if (cfg.fw_profile) {
-		fw_report_log(&m.fw_report);
+		fw_report_log(mi.fw_report);
 	}
 
 	if (cfg.dump_dtb) {
-		r = write_file_atomic(cfg.dump_dtb, m.dtb, machine_dtb_size(&m));
-		machine_close(&m);
+		r = write_file_atomic(cfg.dump_dtb, mi.dtb, mi.dtb_size);
 		if (r) {
 			pr_err("cannot write %s: %s", cfg.dump_dtb, strerror(-r));
-			evlog_close(&log);
-			return EXIT_START;
+			status = EXIT_START;
+		} else {
+			status = EXIT_POWEROFF;
 		}
-		evlog_close(&log);
-		return EXIT_POWEROFF;
+		goto out;
 	}
 
 	/* The run phase: only the allowlisted system calls from here on. */
@@ -613,39 +615,39 @@ static int cmd_run(int argc, char **argv)
 		if (r) {
 			snprintf(why, sizeof(why), "cannot install the seccomp filter: %s (--no-seccomp runs without it)",
 				 strerror(-r));
-			pr_err("%s", why);
-			evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-				   evlog_json_str(why, desc, sizeof(desc)));
-			machine_close(&m);
-			evlog_close(&log);
-			return EXIT_START;
+			status = run_error(&log, why);
+			goto out;
 		}
 	}
 
-	psci_version_str(m.psci_version, ver, sizeof(ver));
+	psci_version_str(mi.psci_version, ver, sizeof(ver));
 	evlog_emit(&log, "start", "\"psci\":\"%s\",\"psci_pinned\":%s,\"vcpus\":%u,\"mem\":%" PRIu64
 		   ",\"gic\":\"v%d\",\"host_kernel\":%s", ver,
 		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", cfg.nr_cpus, cfg.ram_size,
-		   m.gic.version, evlog_json_str(m.host.release, name, sizeof(name)));
+		   mi.gic_version, evlog_json_str(mi.host_release, name, sizeof(name)));
 
-	r = machine_run(&m, &stop, why, sizeof(why));
+	r = runloop_run(&m, &stop, why, sizeof(why));
+	machine_get_info(&m, &mi);
 	if (r) {
 		pr_err("%s", why);
 		status = EXIT_START;
 		snprintf(desc, sizeof(desc), "could not run the guest");
+		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u,\"error\":%s", status,
+			   mi.restarts, evlog_json_str(why, name, sizeof(name)));
 	} else {
 		status = stop_status(&stop);
 		stop_describe(&stop, &cfg, desc, sizeof(desc));
-		if (stop.kind == MACHINE_STOP_FAILURE) {
+		if (stop.kind == STOP_FAILURE) {
 			pr_err("vCPU %u: %s", stop.vcpu, stop.reason);
 			pr_err("vCPU %u: PC 0x%016" PRIx64 " PSTATE 0x%08" PRIx64, stop.vcpu,
 			       stop.pc, stop.pstate);
 		}
+		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, mi.restarts);
 	}
-	evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, m.restarts);
 	if (!quiet)
-		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs; exit %d", desc, ver, m.restarts,
+		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs; exit %d", desc, ver, mi.restarts,
 			   evlog_elapsed(&log), status);
+out:
 	machine_close(&m);
 	evlog_close(&log);
 	return status;

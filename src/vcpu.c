@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* vCPU bring-up, registers and the KVM_RUN loop with its exit handling. */
+/* vCPU bring-up, registers, the kick and the KVM_RUN loop performing vmexit_decide()'s actions. */
 #include "pinvm/vcpu.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,9 +15,12 @@
 
 #include <linux/kvm.h>
 
+#include "pinvm/evlog.h"
 #include "pinvm/kvm-compat.h"
-#include "pinvm/machine.h"
+#include "pinvm/mmio.h"
+#include "pinvm/power.h"
 #include "pinvm/psci.h"
+#include "pinvm/vmexit.h"
 
 #if !defined(__aarch64__)
 #error "pinvm drives arm64 KVM: build it for aarch64 (see meson/aarch64-linux-gnu.ini)"
@@ -25,13 +29,13 @@
 /* PSTATE after reset: EL1h (M = 0b0101) with D, A, I and F masked */
 #define PSTATE_EL1H_DAIF	0x3c5ULL
 
-int vcpu_create(struct vcpu *vcpu, struct machine *m, int vm_fd, unsigned int id,
+int vcpu_create(struct vcpu *vcpu, const struct vcpu_env *env, int vm_fd, unsigned int id,
 		size_t run_size)
 {
 	void *run;
 
 	memset(vcpu, 0, sizeof(*vcpu));
-	vcpu->m = m;
+	vcpu->env = env;
 	vcpu->id = id;
 	vcpu->fd = ioctl(vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (vcpu->fd < 0)
@@ -46,6 +50,7 @@ int vcpu_create(struct vcpu *vcpu, struct machine *m, int vm_fd, unsigned int id
 		return r;
 	}
 	vcpu->run = run;
+	vcpu->run_size = run_size;
 	return 0;
 }
 
@@ -141,12 +146,53 @@ int vcpu_set_boot_regs(const struct vcpu *vcpu, uint64_t entry, uint64_t dtb)
 
 void vcpu_destroy(struct vcpu *vcpu)
 {
-	if (vcpu->run && vcpu->m)
-		(void)munmap(vcpu->run, vcpu->m->host.run_size);
+	if (vcpu->run)
+		(void)munmap(vcpu->run, vcpu->run_size);
 	vcpu->run = NULL;
 	if (vcpu->fd >= 0)
 		(void)close(vcpu->fd);
 	vcpu->fd = -1;
+}
+
+/* ---- the kick ---- */
+
+/* This thread's kvm_run, for the kick handler. */
+static __thread struct kvm_run *vcpu_self_run;
+
+static void vcpu_kick_handler(int sig)
+{
+	struct kvm_run *run = vcpu_self_run;
+
+	(void)sig;
+	/*
+	 * Arriving between the loop's look at the stop flag and KVM_RUN, the
+	 * signal would be lost: this makes that KVM_RUN return EINTR at once.
+	 */
+	if (run)
+		__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+}
+
+int vcpu_install_kick_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = vcpu_kick_handler;	/* no SA_RESTART: KVM_RUN must return */
+	sigemptyset(&sa.sa_mask);
+	return sigaction(VCPU_KICK_SIGNAL, &sa, NULL) < 0 ? -errno : 0;
+}
+
+void vcpu_kick(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	(void)pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+}
+
+/* ---- performing the actions ---- */
+
+static void vcpu_stop(struct vcpu *vcpu, const struct stop *stop)
+{
+	vcpu->env->ops->stop(vcpu->env->ctx, stop);
 }
 
 /* Stop the machine because this vCPU failed; PC/PSTATE go into the report. */
@@ -155,33 +201,42 @@ static void vcpu_fail(struct vcpu *vcpu, const char *fmt, ...)
 
 static void vcpu_fail(struct vcpu *vcpu, const char *fmt, ...)
 {
-	struct machine_stop stop;
+	struct stop stop;
 	va_list ap;
 
 	memset(&stop, 0, sizeof(stop));
-	stop.kind = MACHINE_STOP_FAILURE;
+	stop.kind = STOP_FAILURE;
 	stop.vcpu = vcpu->id;
 	va_start(ap, fmt);
 	vsnprintf(stop.reason, sizeof(stop.reason), fmt, ap);
 	va_end(ap);
-	(void)vcpu_get_reg(vcpu, PINVM_REG_PC, &stop.pc);
-	(void)vcpu_get_reg(vcpu, PINVM_REG_PSTATE, &stop.pstate);
-	machine_request_stop(vcpu->m, &stop);
+	vcpu_stop(vcpu, &stop);
 }
 
-static void vcpu_stop_event(struct vcpu *vcpu, enum machine_stop_kind kind)
+/* A stop decided from the exit: the registers it names come from the vCPU. */
+static void vcpu_stop_exit(struct vcpu *vcpu, struct stop *stop)
 {
-	struct machine_stop stop;
+	uint64_t x1 = 0;
 
-	memset(&stop, 0, sizeof(stop));
-	stop.kind = kind;
-	stop.vcpu = vcpu->id;
-	if (kind == MACHINE_STOP_RESET2) {
-		/* PSCI 1.1 SYSTEM_RESET2: KVM leaves reset_type in x1 and cookie in x2. */
-		(void)vcpu_get_reg(vcpu, PINVM_REG_X(1), &stop.reset_type);
-		(void)vcpu_get_reg(vcpu, PINVM_REG_X(2), &stop.cookie);
+	switch (stop->kind) {
+	case STOP_RESET2:
+		/*
+		 * PSCI 1.1 SYSTEM_RESET2: KVM leaves reset_type in x1 and the
+		 * cookie in x2. The type is 32 bits for the SMC64 id too: KVM
+		 * compares a u32 (kvm_psci_system_reset2()).
+		 */
+		(void)vcpu_get_reg(vcpu, PINVM_REG_X(1), &x1);
+		stop->reset_type = (uint32_t)x1;
+		(void)vcpu_get_reg(vcpu, PINVM_REG_X(2), &stop->cookie);
+		break;
+	case STOP_FAILURE:
+		(void)vcpu_get_reg(vcpu, PINVM_REG_PC, &stop->pc);
+		(void)vcpu_get_reg(vcpu, PINVM_REG_PSTATE, &stop->pstate);
+		break;
+	default:
+		break;
 	}
-	machine_request_stop(vcpu->m, &stop);
+	vcpu_stop(vcpu, stop);
 }
 
 /* PSCI return codes go into x0 sign-extended to 64 bits, as KVM does. */
@@ -193,7 +248,7 @@ static int vcpu_psci_return(struct vcpu *vcpu, int32_t ret)
 static void vcpu_log_suspend(struct vcpu *vcpu, uint64_t entry, uint64_t context,
 			     const char *result)
 {
-	evlog_emit(vcpu->m->log, "suspend", "\"vcpu\":%u,\"entry\":\"0x%" PRIx64
+	evlog_emit(vcpu->env->log, "suspend", "\"vcpu\":%u,\"entry\":\"0x%" PRIx64
 		   "\",\"context\":\"0x%" PRIx64 "\",\"result\":\"%s\"",
 		   vcpu->id, entry, context, result);
 }
@@ -211,168 +266,127 @@ static void vcpu_suspend_deny(struct vcpu *vcpu, uint64_t entry, uint64_t contex
  * no register, so pinvm must deny (x0 = DENIED) or suspend the vCPU and, on
  * the wake-up exit, resume it at x1 with x2 in x0, as after CPU_ON.
  */
-static void vcpu_handle_suspend(struct vcpu *vcpu)
+static void vcpu_suspend(struct vcpu *vcpu)
 {
-	struct machine *m = vcpu->m;
+	const struct vcpu_env *env = vcpu->env;
 	uint64_t entry = 0, context = 0;
-	bool others_off = true;
 	int r;
 
 	(void)vcpu_get_reg(vcpu, PINVM_REG_X(1), &entry);
 	(void)vcpu_get_reg(vcpu, PINVM_REG_X(2), &context);
 
-	if (m->cfg->no_suspend) {
+	if (env->no_suspend) {
 		vcpu_suspend_deny(vcpu, entry, context);
 		return;
 	}
-
 	/* PSCI: every other core must be OFF, else DENIED. */
-	if (m->nr_vcpus > 1) {
-		if (!machine_pause_others(m, vcpu))
-			return;
-		for (unsigned int i = 0; i < m->nr_vcpus; i++) {
-			uint32_t state = 0;
-
-			if (&m->vcpus[i] == vcpu)
-				continue;
-			if (vcpu_get_mp_state(&m->vcpus[i], &state) || state != KVM_MP_STATE_STOPPED)
-				others_off = false;
-		}
-		machine_resume_others(m);
-	}
-	if (!others_off) {
+	if (!env->ops->sync_power(env->ctx, vcpu->id))
+		return;
+	if (!power_suspend(env->power, vcpu->id, entry, context)) {
 		vcpu_suspend_deny(vcpu, entry, context);
 		return;
 	}
-
 	vcpu_log_suspend(vcpu, entry, context, "suspended");
-	vcpu->resume_entry = entry;
-	vcpu->resume_context = context;
 	r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_SUSPENDED);
 	if (r) {
+		power_set(env->power, vcpu->id, POWER_ON);
 		vcpu_fail(vcpu, "KVM_SET_MP_STATE(SUSPENDED): %s", strerror(-r));
-		return;
 	}
-	vcpu->suspended = true;
 }
 
-static void vcpu_handle_wakeup(struct vcpu *vcpu)
+static void vcpu_wakeup(struct vcpu *vcpu)
 {
+	uint64_t entry, context;
 	int r;
 
-	evlog_emit(vcpu->m->log, "wakeup", "\"vcpu\":%u", vcpu->id);
-	if (!vcpu->suspended)
+	evlog_emit(vcpu->env->log, "wakeup", "\"vcpu\":%u", vcpu->id);
+	if (!power_wake(vcpu->env->power, vcpu->id, &entry, &context))
 		return;	/* not ours to resume: let KVM_RUN carry on */
-	vcpu->suspended = false;
 	/* Resume like CPU_ON: a reset core (MMU off) at the entry, context in x0. */
 	r = vcpu_reinit(vcpu);
 	if (!r)
 		r = vcpu_set_reg(vcpu, PINVM_REG_PSTATE, PSTATE_EL1H_DAIF);
 	if (!r)
-		r = vcpu_set_reg(vcpu, PINVM_REG_X(0), vcpu->resume_context);
+		r = vcpu_set_reg(vcpu, PINVM_REG_X(0), context);
 	if (!r)
-		r = vcpu_set_reg(vcpu, PINVM_REG_PC, vcpu->resume_entry);
+		r = vcpu_set_reg(vcpu, PINVM_REG_PC, entry);
 	if (!r)
 		r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_RUNNABLE);
 	if (r)
 		vcpu_fail(vcpu, "cannot resume after SYSTEM_SUSPEND: %s", strerror(-r));
 }
 
-static void vcpu_handle_system_event(struct vcpu *vcpu)
+/*
+ * KVM finishes an MMIO read (the data into the register, PC past the
+ * instruction) at the next KVM_RUN. A vCPU that parks after an MMIO exit
+ * must have that KVM_RUN before the next boot's KVM_ARM_VCPU_INIT, or KVM
+ * completes the stale access on the fresh vCPU and skips its first
+ * instruction: immediate_exit makes it return EINTR right after completing.
+ */
+static void vcpu_complete_exit(struct vcpu *vcpu)
 {
-	struct kvm_run *run = vcpu->run;
-	uint64_t data0 = run->system_event.ndata ? run->system_event.data[0] : 0;
-	enum psci_event ev = psci_decode_event(run->system_event.type,
-					       run->system_event.ndata, data0);
-
-	switch (ev) {
-	case PSCI_EV_SYSTEM_OFF:
-		vcpu_stop_event(vcpu, MACHINE_STOP_SYSTEM_OFF);
-		break;
-	case PSCI_EV_SYSTEM_OFF2:
-		vcpu_stop_event(vcpu, MACHINE_STOP_SYSTEM_OFF2);
-		break;
-	case PSCI_EV_RESET:
-		vcpu_stop_event(vcpu, MACHINE_STOP_RESET);
-		break;
-	case PSCI_EV_RESET2:
-		vcpu_stop_event(vcpu, MACHINE_STOP_RESET2);
-		break;
-	case PSCI_EV_SUSPEND:
-		vcpu_handle_suspend(vcpu);
-		break;
-	case PSCI_EV_WAKEUP:
-		vcpu_handle_wakeup(vcpu);
-		break;
-	case PSCI_EV_CRASH:
-		vcpu_fail(vcpu, "guest crash event (KVM_SYSTEM_EVENT_CRASH)");
-		break;
-	case PSCI_EV_UNKNOWN:
-		vcpu_fail(vcpu, "unknown system event type %u (ndata %u, data[0] 0x%" PRIx64 ")",
-			  run->system_event.type, run->system_event.ndata, data0);
-		break;
-	}
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	(void)ioctl(vcpu->fd, KVM_RUN, 0);
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 }
 
 /* One boot of this vCPU: KVM_RUN and its exits until the machine stops. */
 static void vcpu_run_boot(struct vcpu *vcpu)
 {
-	struct machine *m = vcpu->m;
+	const struct vcpu_env *env = vcpu->env;
 	struct kvm_run *run = vcpu->run;
+	bool incomplete = false;	/* the last exit needs a KVM_RUN to complete */
 
-	while (!m->stopping) {
-		machine_vcpu_checkpoint(m);
-		if (m->stopping)
+	while (!env->ops->stopping(env->ctx)) {
+		struct vmexit_action a;
+		int err = 0;
+
+		env->ops->checkpoint(env->ctx);
+		if (env->ops->stopping(env->ctx))
 			break;
-		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				run->immediate_exit = 0;
-				continue;
-			}
-			if (errno == ENOSYS)
-				/* arm64 KVM: a data abort outside RAM it cannot decode (ISV = 0). */
-				vcpu_fail(vcpu, "KVM_RUN: guest access to a device address that KVM cannot emulate (no valid syndrome, e.g. a load/store pair)");
-			else
-				vcpu_fail(vcpu, "KVM_RUN: %s", strerror(errno));
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0)
+			err = errno;
+		incomplete = false;
+		if (err == EINTR || err == EAGAIN)
+			/* Kicked; the loop looks at the stop flag before the next KVM_RUN. */
+			__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+
+		vmexit_decide(run, err, vcpu->id, &a);
+		switch (a.kind) {
+		case VMEXIT_RESUME:
 			break;
-		}
-		switch (run->exit_reason) {
-		case KVM_EXIT_MMIO:
-			mmio_dispatch(&m->mmio, run->mmio.phys_addr, run->mmio.data,
-				      run->mmio.len, run->mmio.is_write);
+		case VMEXIT_MMIO:
+			/* An unmapped access is the bus's to report (once per address). */
+			(void)mmio_dispatch(env->bus, run->mmio.phys_addr, run->mmio.data,
+					    run->mmio.len, run->mmio.is_write);
+			incomplete = true;
 			break;
-		case KVM_EXIT_SYSTEM_EVENT:
-			vcpu_handle_system_event(vcpu);
+		case VMEXIT_STOP:
+			vcpu_stop_exit(vcpu, &a.stop);
 			break;
-		case KVM_EXIT_INTR:
+		case VMEXIT_SUSPEND:
+			vcpu_suspend(vcpu);
 			break;
-		case KVM_EXIT_FAIL_ENTRY:
-			vcpu_fail(vcpu, "KVM_EXIT_FAIL_ENTRY (hardware_entry_failure_reason 0x%llx, cpu %u)",
-				  (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-				  run->fail_entry.cpu);
-			break;
-		case KVM_EXIT_INTERNAL_ERROR:
-			vcpu_fail(vcpu, "KVM_EXIT_INTERNAL_ERROR (suberror %u)",
-				  run->internal.suberror);
-			break;
-		case KVM_EXIT_ARM_NISV:
-			vcpu_fail(vcpu, "KVM_EXIT_ARM_NISV: MMIO access without a valid syndrome at 0x%llx",
-				  (unsigned long long)run->arm_nisv.fault_ipa);
-			break;
-		default:
-			vcpu_fail(vcpu, "unhandled KVM exit reason %u", run->exit_reason);
+		case VMEXIT_WAKEUP:
+			vcpu_wakeup(vcpu);
 			break;
 		}
 	}
+	if (incomplete)
+		vcpu_complete_exit(vcpu);
 }
 
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
+	const struct vcpu_env *env = vcpu->env;
+	unsigned int boot = 0;
 
-	/* Between boots (in-process restarts) the thread waits, parked. */
-	do
+	vcpu_self_run = vcpu->run;
+	/* Between boots (in-process restarts) the thread waits in next_boot. */
+	while (env->ops->next_boot(env->ctx, &boot)) {
 		vcpu_run_boot(vcpu);
-	while (machine_vcpu_park(vcpu->m));
+		env->ops->parked(env->ctx);
+	}
 	return NULL;
 }

@@ -3,7 +3,7 @@
  * The console: pinvm's stdin feeds the UART's receive FIFO (raw mode when
  * stdin is a terminal, restored on every exit path), and Ctrl-A x quits.
  * Ctrl-A Ctrl-A sends one Ctrl-A to the guest. Output goes out through the
- * UART's transmit callback (machine.c), line-buffered.
+ * UART's transmit callback (uartio.c), line-buffered.
  */
 #ifndef PINVM_CONSOLE_H
 #define PINVM_CONSOLE_H
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <termios.h>
 
-struct machine;
+struct uartio;
 
 #define CONSOLE_ESCAPE_CHAR	0x01	/* Ctrl-A */
 
@@ -47,12 +47,8 @@ bool console_pending(const struct console *con);
 
 /**
  * console_service() - read stdin if @revents says so, push what fits into
- * the UART. Returns: true when the user typed the escape sequence.
+ * the UART's receive FIFO. Returns: true when the user typed the escape sequence.
  */
-bool console_service(struct console *con, struct machine *m, short revents);
-
-/* Provided by machine.c: UART side of the console. */
-size_t console_feed(struct machine *m, const uint8_t *buf, size_t len);
-void console_flush(struct machine *m);
+bool console_service(struct console *con, struct uartio *u, short revents);
 
 #endif

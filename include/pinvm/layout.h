@@ -24,6 +24,7 @@
 #define LAYOUT_UART_SIZE	0x100ULL
 /* SPI number (GIC INTID 32 + n); the DT uses the SPI number */
 #define LAYOUT_UART_SPI		0
+#define LAYOUT_UART_CLOCK_HZ	1843200	/* the "clock-frequency" of the UART node: 16550A divisors */
 
 /*
  * Interrupts of the vGIC: 32 private (SGIs, PPIs) + 32 SPIs, the least KVM

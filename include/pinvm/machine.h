@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The machine: puts VM, vGIC, vCPUs, devices, images and DTB together, runs
- * the vCPU threads, waits for the first stop (guest power event, failure,
- * timeout, signal, console escape) and applies the reset policy, rebuilding
- * the VM in-process for a restart.
- *
- * Threads: one per vCPU runs KVM_RUN; the caller's thread runs the event loop
- * (stdin, signals via signalfd, the timeout timerfd, and the stop eventfd).
- * A stop is recorded once (first wins); the loop then kicks every vCPU out of
- * KVM_RUN (immediate_exit + a signal) and joins them.
+ * The machine: VM, vGIC, vCPUs, power-state table, devices, images and DTB
+ * put together. Its concerns live in four files, all on struct machine:
+ *   machine.c  assembly: /dev/kvm, the VM, vGIC, vCPUs, the firmware view
+ *              (PSCI pin or profile), the vCPUs' environment; teardown
+ *   boot.c     loading and boot: images read and placed, the DTB, the
+ *              power-on state, the in-place restart (boot.h)
+ *   uartio.c   the console device and output (uartio.h)
+ *   runloop.c  the run: vCPU threads, the event loop, stops, the reset
+ *              policy (runloop.h)
+ * main.c sees the machine through these functions and machine_get_info().
  */
 #ifndef PINVM_MACHINE_H
 #define PINVM_MACHINE_H
@@ -24,11 +25,11 @@
 #include "pinvm/layout.h"
 #include "pinvm/loader.h"
 #include "pinvm/mmio.h"
-#include "pinvm/uart.h"
+#include "pinvm/power.h"
+#include "pinvm/stop.h"
+#include "pinvm/uartio.h"
+#include "pinvm/vcpu.h"
 #include "pinvm/vm.h"
-
-struct vcpu;
-struct kvm_coalesced_mmio_ring;
 
 struct machine_config {
 	const char *kernel_path;
@@ -38,7 +39,7 @@ struct machine_config {
 	uint64_t ram_size;
 	enum gic_want gic;
 	uint32_t psci;			/* PSCI_PIN_HOST or PSCI_VERSION(maj, min) */
-	bool no_suspend;		/* answer SYSTEM_SUSPEND with DENIED */
+	bool no_suspend;		/* SYSTEM_SUSPEND not offered (KVM's capability off) */
 	bool on_reset_exit;		/* --on-reset exit */
 	unsigned int max_resets;
 	unsigned int timeout;		/* seconds, 0 = none */
@@ -50,54 +51,32 @@ struct machine_config {
 	bool fw_record;			/* record the firmware view into machine.fw_recorded */
 };
 
-enum machine_stop_kind {
-	MACHINE_STOP_NONE,
-	MACHINE_STOP_SYSTEM_OFF,
-	MACHINE_STOP_SYSTEM_OFF2,
-	MACHINE_STOP_RESET,
-	MACHINE_STOP_RESET2,		/* reset_type/cookie valid */
-	MACHINE_STOP_FAILURE,		/* reason, pc, pstate valid */
-	MACHINE_STOP_TIMEOUT,
-	MACHINE_STOP_SIGNAL,		/* signo valid */
-	MACHINE_STOP_ESCAPE,		/* Ctrl-A x on the console */
-	MACHINE_STOP_RESET_LIMIT,	/* a reset beyond --max-resets */
-};
-
-struct machine_stop {
-	enum machine_stop_kind kind;
-	unsigned int vcpu;
-	uint64_t reset_type, cookie;
-	int signo;
-	uint64_t pc, pstate;
-	char reason[192];
-};
-
 struct machine {
 	const struct machine_config *cfg;
 	struct evlog *log;
 
+	/* assembly (machine.c) */
 	struct vm_host host;
 	struct vm vm;
 	struct gic gic;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;		/* created so far */
-
+	struct vcpu_env vcpu_env;	/* what every vCPU knows of the machine */
+	struct power power;
 	struct mmio_bus mmio;
-	struct uart uart;
-	pthread_mutex_t uart_lock;
-	int out_fd;			/* guest console output, -1 = discard */
-	char txbuf[4096];
-	size_t txlen;
-	/* THR writes KVM queues in its coalesced MMIO ring instead of exiting (machine.c) */
-	struct kvm_coalesced_mmio_ring *tx_ring;	/* NULL: the host has none */
-	unsigned int tx_ring_page;	/* its page in the vCPU mapping, 0: none */
-	unsigned int tx_ring_max;	/* entries */
-	bool tx_coalesced;		/* THR is a coalesced zone now */
-	unsigned int tx_credit;		/* deferrable THR writes in a row that exited */
-	uint64_t tx_active_ms;		/* the ring last had entries (CLOCK_MONOTONIC) */
-	bool loop_asleep;		/* the event loop polls without a timeout */
+	unsigned int ring_page;		/* coalesced MMIO ring's page in kvm_run, 0: none */
+	uint32_t psci_version;		/* effective, read back from KVM */
+	/* Firmware profile: replayed (cfg->fw_profile, or what was recorded), its report */
+	const struct fwprofile *fw_replay;
+	struct fwprofile fw_recorded;	/* cfg->fw_record: the view of the first boot */
+	struct fwprofile_report fw_report;
+	bool suspend_cap;		/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
 
-	/* Images, loaded once, copied into RAM on every (re)boot */
+	/* console device and output (uartio.c) */
+	struct uartio uartio;
+	int out_fd;			/* guest console output, -1 = discard */
+
+	/* images, loaded once, copied into RAM on every (re)boot (boot.c) */
 	void *kernel;
 	size_t kernel_len;
 	struct loader_image img;
@@ -105,34 +84,41 @@ struct machine {
 	size_t initrd_len;
 	struct loader_plan plan;
 	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
-
-	uint32_t psci_version;		/* effective, read back from KVM */
-	/* Firmware profile: replayed (cfg->fw_profile, or what was recorded), its report */
-	const struct fwprofile *fw_replay;
-	struct fwprofile fw_recorded;	/* cfg->fw_record: the view of the first boot */
-	struct fwprofile_report fw_report;
-	bool suspend_cap;		/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
 	unsigned int restarts;
 
-	/* Run state */
+	/* the run (runloop.c); lock guards everything below but the atomics */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	volatile bool stopping;
-	struct machine_stop stop;
+	pthread_cond_t cond;		/* pause and park progress */
+	pthread_cond_t boot_cond;	/* parked vCPU threads wait on it */
+	bool stopping;			/* atomic: the boot is ending */
+	bool pause_req;			/* atomic: vCPU threads wait at their checkpoint */
+	struct stop stop;		/* the first stop of this boot */
 	int stop_efd;			/* wakes the event loop: a stop, or console output */
-	bool pause_req;
-	unsigned int paused, exited;	/* vCPU threads parked this boot: exited */
-	unsigned int boot;		/* bumped to let parked vCPU threads go on */
-	pthread_cond_t park_cond;	/* parked vCPU threads wait on it */
+	unsigned int paused;		/* vCPU threads waiting at the checkpoint */
+	unsigned int parked;		/* vCPU threads done with this boot */
+	unsigned int boot;		/* bumped to start a boot; 0: none yet */
+	unsigned int threads;		/* vCPU threads started */
 	bool threads_end;		/* parked vCPU threads end instead */
 };
 
+/* What main.c reports about a machine (start record, summary, profile). */
+struct machine_info {
+	uint32_t psci_version;
+	int gic_version;
+	const char *host_release;
+	const char *host_machine;
+	unsigned int restarts;
+	const void *dtb;
+	size_t dtb_size;
+	const struct fwprofile_report *fw_report;
+	const struct fwprofile *fw_recorded;	/* NULL unless cfg->fw_record */
+};
+
 /**
- * machine_load() - read kernel (gunzip if needed) and initrd, plan placement.
- * Returns: 0; -errno; *ret_why gets a message naming the problem.
+ * machine_init() - an empty machine for @cfg (nothing opened), events to @log.
+ * Call it first; machine_close() undoes it whatever happened in between.
  */
-int machine_load(struct machine *m, const struct machine_config *cfg,
-		 struct evlog *log, char *why, size_t why_size);
+void machine_init(struct machine *m, const struct machine_config *cfg, struct evlog *log);
 
 /**
  * machine_open_host() - vm_host_open() with a message naming the problem in @why.
@@ -149,48 +135,16 @@ int machine_open(struct machine *m, char *why, size_t why_size);
 
 /**
  * machine_setup() - create VM, vGIC, vCPUs; pin PSCI, or replay a firmware
- * profile (m->fw_report lists its refusals and decisions), or record one
- * (cfg->fw_record: m->fw_recorded, replayed on restarts); load images and
- * DTB; boot registers. Used for the first boot and every restart.
+ * profile (its report in machine_get_info()), or record one (cfg->fw_record,
+ * replayed on restarts); devices, images and DTB in place, boot registers.
  * Returns: 0; -errno with a message in @why.
  */
 int machine_setup(struct machine *m, char *why, size_t why_size);
 
-/** machine_teardown() - destroy the VM, vCPUs and vGIC (RAM and images stay). */
-void machine_teardown(struct machine *m);
+/** machine_get_info() - what main.c reports; pointers live as long as @m. */
+void machine_get_info(const struct machine *m, struct machine_info *ret);
 
-/** machine_close() - free everything machine_load/open made. */
+/** machine_close() - free everything; accepts a machine at any stage after machine_init(). */
 void machine_close(struct machine *m);
-
-/** machine_dtb_size() - packed size of the DTB built by machine_setup(). */
-size_t machine_dtb_size(const struct machine *m);
-
-/**
- * machine_run() - run until a final stop, restarting in-process on resets
- * per policy. Fills *ret_stop. Returns: 0; -errno with a message in @why
- * when a restart's setup failed or threads could not start.
- */
-int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, size_t why_size);
-
-/** machine_request_stop() - record the first stop and wake the event loop. */
-void machine_request_stop(struct machine *m, const struct machine_stop *stop);
-
-/**
- * machine_pause_others() / machine_resume_others() - park every vCPU thread
- * but @self outside KVM_RUN (so their state can be read), then let them go.
- * Returns: true when paused; false when the machine is stopping.
- */
-bool machine_pause_others(struct machine *m, struct vcpu *self);
-void machine_resume_others(struct machine *m);
-
-/** machine_vcpu_checkpoint() - called by a vCPU thread between KVM_RUNs: honours a pause request. */
-void machine_vcpu_checkpoint(struct machine *m);
-
-/**
- * machine_vcpu_park() - called by a vCPU thread whose boot has stopped:
- * counts it as exited and waits for the next boot (an in-process restart).
- * Returns: true to run again; false when the thread is to end.
- */
-bool machine_vcpu_park(struct machine *m);
 
 #endif

@@ -1,37 +1,81 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vCPUs: KVM_CREATE_VCPU, the kvm_run mapping, KVM_ARM_VCPU_INIT, register
- * access, and the per-vCPU thread that runs KVM_RUN and handles its exits.
+ * access, the kick, and the per-vCPU thread that runs KVM_RUN and performs
+ * what vmexit_decide() makes of each exit.
+ *
+ * A vCPU knows a narrow environment, not the machine: the MMIO bus, the
+ * event log, the power-state table and a few operations of the run loop
+ * (struct vcpu_ops). A stop leaves it as a value (struct stop).
  */
 #ifndef PINVM_VCPU_H
 #define PINVM_VCPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <signal.h>
 
-struct machine;
+#include "pinvm/stop.h"
+
+struct evlog;
 struct kvm_run;
+struct mmio_bus;
+struct power;
+
+/* The signal that kicks a vCPU thread out of KVM_RUN (vcpu_kick()). */
+#define VCPU_KICK_SIGNAL	SIGUSR1
+
+/* What the run loop does for a vCPU thread; @ctx is vcpu_env.ctx. */
+struct vcpu_ops {
+	/* The boot is stopping: leave the KVM_RUN loop. */
+	bool (*stopping)(void *ctx);
+	/* End the boot with @stop (the first stop of a boot wins). */
+	void (*stop)(void *ctx, const struct stop *stop);
+	/* Between two KVM_RUNs: wait while another thread has the vCPUs paused. */
+	void (*checkpoint)(void *ctx);
+	/*
+	 * Bring the power table up to date for every vCPU but @self (with KVM's
+	 * PSCI only KVM knows who is on). Returns false when the boot is stopping.
+	 */
+	bool (*sync_power)(void *ctx, unsigned int self);
+	/*
+	 * Wait until a boot after *@seen starts (the first call: until every
+	 * vCPU thread exists), store its number in *@seen.
+	 * Returns: true to run it; false: the thread ends.
+	 */
+	bool (*next_boot)(void *ctx, unsigned int *seen);
+	/* This thread's part of the boot is over (it is out of KVM_RUN for good). */
+	void (*parked)(void *ctx);
+};
+
+struct vcpu_env {
+	struct mmio_bus *bus;
+	struct evlog *log;
+	struct power *power;
+	bool no_suspend;		/* defence: KVM is not asked for SYSTEM_SUSPEND then */
+	const struct vcpu_ops *ops;
+	void *ctx;
+};
 
 struct vcpu {
-	struct machine *m;
+	const struct vcpu_env *env;
 	unsigned int id;
 	int fd;
 	struct kvm_run *run;
+	size_t run_size;
 	uint64_t mpidr;
 	uint32_t features0;	/* KVM_ARM_VCPU_INIT features[0], reused on re-init */
 	pthread_t thread;
-	bool thread_started;
-	/* PSCI SYSTEM_SUSPEND: where to resume on the wake-up exit */
-	bool suspended;
-	uint64_t resume_entry, resume_context;
+	bool thread_started;	/* written under the run loop's lock, before any boot starts */
 };
 
 /**
- * vcpu_create() - KVM_CREATE_VCPU and map its kvm_run.
+ * vcpu_create() - KVM_CREATE_VCPU and map its kvm_run (@run_size bytes).
  * Returns: 0; -errno.
  */
-int vcpu_create(struct vcpu *vcpu, struct machine *m, int vm_fd, unsigned int id,
+int vcpu_create(struct vcpu *vcpu, const struct vcpu_env *env, int vm_fd, unsigned int id,
 		size_t run_size);
 
 /**
@@ -43,7 +87,7 @@ int vcpu_init(struct vcpu *vcpu, int vm_fd, bool psci_0_1);
 
 /**
  * vcpu_reinit() - KVM_ARM_VCPU_INIT again with the same target and features
- * (a reset of the vCPU; used to resume from SYSTEM_SUSPEND like CPU_ON).
+ * (a reset of the vCPU: an in-place restart, a resume from SYSTEM_SUSPEND).
  * Returns: 0; -errno.
  */
 int vcpu_reinit(struct vcpu *vcpu);
@@ -61,8 +105,22 @@ int vcpu_get_mp_state(const struct vcpu *vcpu, uint32_t *ret);
 int vcpu_set_boot_regs(const struct vcpu *vcpu, uint64_t entry, uint64_t dtb);
 
 /**
- * vcpu_thread() - the pthread body: KVM_RUN until the machine stops, then
- * parked until the next boot (machine_vcpu_park()) or its end.
+ * vcpu_install_kick_handler() - the process-wide no-op handler of
+ * VCPU_KICK_SIGNAL (no SA_RESTART: KVM_RUN must return EINTR). Once, before
+ * the first vCPU thread starts. Returns: 0; -errno.
+ */
+int vcpu_install_kick_handler(void);
+
+/**
+ * vcpu_kick() - make the vCPU's thread leave KVM_RUN soon: immediate_exit
+ * for a thread about to enter it, the signal for one inside it. The caller
+ * has published why (e.g. the stop flag) before.
+ */
+void vcpu_kick(struct vcpu *vcpu);
+
+/**
+ * vcpu_thread() - the pthread body: for every boot (vcpu_ops.next_boot),
+ * KVM_RUN until the boot stops, then vcpu_ops.parked.
  */
 void *vcpu_thread(void *arg);
 

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The run: one thread per vCPU, the event loop on the caller's thread, stops
+ * and the reset policy.
+ *
+ * Threads. The vCPU threads are made once, before the first boot, and wait
+ * (vcpu_ops.next_boot) until every one of them exists and the boot number
+ * is bumped: no vCPU runs before every thread handle is published. A boot
+ * ends at its first stop (a guest power event, a failure, a signal, the
+ * timeout, the console escape): runloop_request_stop() records it and sets
+ * the stop flag, the event loop kicks every vCPU out of KVM_RUN and waits,
+ * bounded, until each has parked; an in-place restart then starts the next
+ * boot on the same threads. At the end the threads are told to end and
+ * joined, bounded.
+ *
+ * Ordering. m->stopping and m->pause_req are read without the lock (the
+ * vCPU loop looks at them before every KVM_RUN): they are written with
+ * sequentially consistent atomic stores under m->lock, before the kick that
+ * makes a vCPU look (the kick's immediate_exit store is seq_cst too, and the
+ * vCPU clears immediate_exit before it reads the flag). Everything else of
+ * the run state is read and written under m->lock.
+ *
+ * Signals. SIGINT, SIGTERM and SIGHUP are blocked in every thread from
+ * runloop_block_signals() (main.c, before anything can fail) to the end of
+ * the process and read through a signalfd: a second signal during the stop
+ * cannot kill pinvm before its summary and the event log's exit record.
+ */
+#ifndef PINVM_RUNLOOP_H
+#define PINVM_RUNLOOP_H
+
+#include <stddef.h>
+
+#include "pinvm/stop.h"
+#include "pinvm/vcpu.h"
+
+struct machine;
+
+/* How long the vCPU threads may take to leave KVM_RUN at a stop, and to end. */
+#define RUNLOOP_PARK_TIMEOUT_MS	10000
+#define RUNLOOP_JOIN_TIMEOUT_MS	2000
+
+/* The run loop's side of every vCPU's environment (vcpu_env.ctx: the machine). */
+extern const struct vcpu_ops runloop_vcpu_ops;
+
+/** runloop_init() - the run state of a new machine (called by machine_init()). */
+void runloop_init(struct machine *m);
+
+/** runloop_destroy() - release it (called by machine_close()). */
+void runloop_destroy(struct machine *m);
+
+/**
+ * runloop_block_signals() - block SIGINT, SIGTERM and SIGHUP in the calling
+ * thread (and every thread it makes) for good. Returns: 0; -errno.
+ */
+int runloop_block_signals(void);
+
+/** runloop_request_stop() - record @stop if it is this boot's first, end the boot. */
+void runloop_request_stop(struct machine *m, const struct stop *stop);
+
+/**
+ * runloop_run() - run until a final stop, restarting in place on resets
+ * per policy; every stop gets its event-log record. Fills *ret_stop.
+ * Returns: 0; -errno with a message in @why (no signalfd, no thread, a
+ * restart that failed, vCPU threads that did not stop).
+ */
+int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The run: vCPU threads, the event loop, stops, the reset policy (runloop.h). */
+#include "pinvm/runloop.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "pinvm/boot.h"
+#include "pinvm/console.h"
+#include "pinvm/log.h"
+#include "pinvm/machine.h"
+#include "pinvm/psci.h"
+
+void runloop_init(struct machine *m)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&m->lock, NULL);
+	/* Bounded waits measure CLOCK_MONOTONIC: a clock change moves no deadline. */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->cond, &attr);
+	pthread_cond_init(&m->boot_cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+void runloop_destroy(struct machine *m)
+{
+	pthread_cond_destroy(&m->boot_cond);
+	pthread_cond_destroy(&m->cond);
+	pthread_mutex_destroy(&m->lock);
+}
+
+static void runloop_stop_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+int runloop_block_signals(void)
+{
+	sigset_t set;
+
+	runloop_stop_sigset(&set);
+	return -pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static bool runloop_stopping(const struct machine *m)
+{
+	return __atomic_load_n(&m->stopping, __ATOMIC_SEQ_CST);
+}
+
+/* A deadline @ms from now on CLOCK_MONOTONIC. */
+static struct timespec runloop_deadline(unsigned int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/* ---- stops, kicks, pauses ---- */
+
+void runloop_request_stop(struct machine *m, const struct stop *stop)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->stop.kind == STOP_NONE)
+		m->stop = *stop;
+	__atomic_store_n(&m->stopping, true, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+	if (m->stop_efd >= 0)
+		(void)!write(m->stop_efd, &one, sizeof(one));
+}
+
+/* Every vCPU thread but @self's out of KVM_RUN soon (why: published before). */
+static void runloop_kick(struct machine *m, unsigned int self)
+{
+	for (unsigned int i = 0; i < m->nr_vcpus; i++)
+		if (i != self && m->vcpus[i].thread_started)
+			vcpu_kick(&m->vcpus[i]);
+}
+
+/* Wait at the checkpoint while a pause is requested (lock held). */
+static void runloop_take_part_locked(struct machine *m)
+{
+	m->paused++;
+	pthread_cond_broadcast(&m->cond);
+	while (__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST) && !runloop_stopping(m))
+		pthread_cond_wait(&m->cond, &m->lock);
+	m->paused--;
+}
+
+/*
+ * Park every vCPU thread but @self at its checkpoint, outside KVM_RUN (a
+ * vCPU ioctl from another thread waits for KVM_RUN to return).
+ * Returns: true when paused; false when the boot is stopping.
+ */
+static bool runloop_pause_others(struct machine *m, unsigned int self)
+{
+	bool ok = true;
+
+	pthread_mutex_lock(&m->lock);
+	/* Another vCPU is pausing us: take part first, then take our turn. */
+	while (__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST) && !runloop_stopping(m))
+		runloop_take_part_locked(m);
+	if (runloop_stopping(m)) {
+		pthread_mutex_unlock(&m->lock);
+		return false;
+	}
+	__atomic_store_n(&m->pause_req, true, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&m->lock);
+
+	runloop_kick(m, self);
+
+	pthread_mutex_lock(&m->lock);
+	while (m->paused + m->parked + 1 < m->threads && !runloop_stopping(m))
+		pthread_cond_wait(&m->cond, &m->lock);
+	if (runloop_stopping(m)) {
+		__atomic_store_n(&m->pause_req, false, __ATOMIC_SEQ_CST);
+		pthread_cond_broadcast(&m->cond);
+		ok = false;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ok;
+}
+
+static void runloop_resume_others(struct machine *m)
+{
+	pthread_mutex_lock(&m->lock);
+	__atomic_store_n(&m->pause_req, false, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* ---- the vCPU threads' operations (vcpu_ops) ---- */
+
+static bool runloop_op_stopping(void *ctx)
+{
+	return runloop_stopping(ctx);
+}
+
+static void runloop_op_stop(void *ctx, const struct stop *stop)
+{
+	runloop_request_stop(ctx, stop);
+}
+
+static void runloop_op_checkpoint(void *ctx)
+{
+	struct machine *m = ctx;
+
+	if (!__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST))
+		return;
+	pthread_mutex_lock(&m->lock);
+	if (__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST))
+		runloop_take_part_locked(m);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * With KVM's PSCI only KVM knows which vCPUs CPU_ON and CPU_OFF changed:
+ * read their MP state while they are paused.
+ */
+static bool runloop_op_sync_power(void *ctx, unsigned int self)
+{
+	struct machine *m = ctx;
+
+	if (m->nr_vcpus < 2)
+		return !runloop_stopping(m);
+	if (!runloop_pause_others(m, self))
+		return false;
+	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
+		uint32_t state = KVM_MP_STATE_RUNNABLE;
+		enum power_state p = POWER_ON;
+
+		if (i == self)
+			continue;
+		if (vcpu_get_mp_state(&m->vcpus[i], &state) == 0) {
+			if (state == KVM_MP_STATE_STOPPED)
+				p = POWER_OFF;
+			else if (state == KVM_MP_STATE_SUSPENDED)
+				p = POWER_SUSPENDED;
+		}
+		power_set(&m->power, i, p);
+	}
+	runloop_resume_others(m);
+	return true;
+}
+
+static bool runloop_op_next_boot(void *ctx, unsigned int *seen)
+{
+	struct machine *m = ctx;
+	bool run;
+
+	pthread_mutex_lock(&m->lock);
+	while (m->boot == *seen && !m->threads_end)
+		pthread_cond_wait(&m->boot_cond, &m->lock);
+	run = !m->threads_end;
+	*seen = m->boot;
+	pthread_mutex_unlock(&m->lock);
+	return run;
+}
+
+static void runloop_op_parked(void *ctx)
+{
+	struct machine *m = ctx;
+
+	pthread_mutex_lock(&m->lock);
+	m->parked++;
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+const struct vcpu_ops runloop_vcpu_ops = {
+	.stopping = runloop_op_stopping,
+	.stop = runloop_op_stop,
+	.checkpoint = runloop_op_checkpoint,
+	.sync_power = runloop_op_sync_power,
+	.next_boot = runloop_op_next_boot,
+	.parked = runloop_op_parked,
+};
+
+/* ---- threads and boots ---- */
+
+/* One thread per vCPU, before the first boot: they wait for it in next_boot. */
+static int runloop_start_threads(struct machine *m, char *why, size_t why_size)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&m->lock);
+	for (unsigned int i = 0; i < m->nr_vcpus && !r; i++) {
+		r = pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]);
+		if (r) {
+			log_say(why, why_size, "cannot start vCPU thread %u: %s", i, strerror(r));
+			break;
+		}
+		m->vcpus[i].thread_started = true;
+		m->threads++;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return -r;
+}
+
+/* A boot begins: no stop, no pause; the parked (or new) threads go. */
+static void runloop_begin_boot(struct machine *m)
+{
+	uint64_t stale;
+
+	/* Forget the previous boot's stop notification. */
+	if (m->stop_efd >= 0)
+		(void)!read(m->stop_efd, &stale, sizeof(stale));
+	pthread_mutex_lock(&m->lock);
+	memset(&m->stop, 0, sizeof(m->stop));
+	__atomic_store_n(&m->pause_req, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&m->stopping, false, __ATOMIC_SEQ_CST);
+	m->paused = m->parked = 0;
+	m->boot++;
+	pthread_cond_broadcast(&m->boot_cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * End the boot: every vCPU thread out of KVM_RUN and parked.
+ * Returns: 0; -ETIMEDOUT when some did not park within RUNLOOP_PARK_TIMEOUT_MS.
+ */
+static int runloop_park_threads(struct machine *m)
+{
+	struct timespec deadline = runloop_deadline(RUNLOOP_PARK_TIMEOUT_MS);
+	int r = 0;
+
+	pthread_mutex_lock(&m->lock);
+	__atomic_store_n(&m->stopping, true, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+	runloop_kick(m, m->nr_vcpus);
+	pthread_mutex_lock(&m->lock);
+	while (m->parked < m->threads && !r)
+		r = pthread_cond_timedwait(&m->cond, &m->lock, &deadline);
+	if (m->parked >= m->threads)
+		r = 0;
+	pthread_mutex_unlock(&m->lock);
+	return -r;
+}
+
+/* The parked vCPU threads end; each is given until a common deadline. */
+static void runloop_end_threads(struct machine *m)
+{
+	struct timespec deadline;
+
+	pthread_mutex_lock(&m->lock);
+	m->threads_end = true;
+	pthread_cond_broadcast(&m->boot_cond);
+	pthread_mutex_unlock(&m->lock);
+	/* pthread_timedjoin_np() measures CLOCK_REALTIME. */
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += RUNLOOP_JOIN_TIMEOUT_MS / 1000;
+	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
+		if (!m->vcpus[i].thread_started)
+			continue;
+		if (pthread_timedjoin_np(m->vcpus[i].thread, NULL, &deadline))
+			/* Left behind: the process ends soon, and the thread with it. */
+			pr_warn("vCPU %u's thread did not end within %d ms", i,
+				RUNLOOP_JOIN_TIMEOUT_MS);
+		m->vcpus[i].thread_started = false;
+	}
+}
+
+/* ---- the event loop ---- */
+
+/* Wait for a stop while serving stdin; returns with the vCPU threads parked. */
+static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct console *con)
+{
+	int r;
+
+	for (;;) {
+		struct pollfd pfd[4];
+		int nfds = 0, idx_stop, idx_sig, idx_timer = -1, idx_in = -1;
+		int timeout, n;
+
+		idx_stop = nfds;
+		pfd[nfds++] = (struct pollfd){ .fd = m->stop_efd, .events = POLLIN };
+		idx_sig = nfds;
+		pfd[nfds++] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		if (timer_fd >= 0) {
+			idx_timer = nfds;
+			pfd[nfds++] = (struct pollfd){ .fd = timer_fd, .events = POLLIN };
+		}
+		if (console_wants_input(con)) {
+			idx_in = nfds;
+			pfd[nfds++] = (struct pollfd){ .fd = con->in_fd, .events = POLLIN };
+		}
+		timeout = uartio_loop_timeout(&m->uartio);
+		if (console_pending(con))
+			timeout = UARTIO_TICK_MS;	/* retry a full RX FIFO */
+
+		n = poll(pfd, (nfds_t)nfds, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+
+		/* Signals and the timeout first: nothing else may delay them. */
+		if (pfd[idx_sig].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				struct stop stop = { .kind = STOP_SIGNAL,
+						     .signo = (int)si.ssi_signo };
+
+				runloop_request_stop(m, &stop);
+				break;
+			}
+		}
+		if (idx_timer >= 0 && (pfd[idx_timer].revents & POLLIN)) {
+			struct stop stop = { .kind = STOP_TIMEOUT };
+
+			runloop_request_stop(m, &stop);
+			break;
+		}
+		if (pfd[idx_stop].revents & POLLIN) {
+			uint64_t count;
+
+			(void)!read(m->stop_efd, &count, sizeof(count));
+			if (runloop_stopping(m))
+				break;
+			/* Only woken for output: let the line complete, flush on the tick. */
+			if (n == 1)
+				continue;
+		}
+		uartio_flush(&m->uartio);
+		if (console_service(con, &m->uartio, idx_in >= 0 ? pfd[idx_in].revents : 0)) {
+			struct stop stop = { .kind = STOP_ESCAPE };
+
+			runloop_request_stop(m, &stop);
+			break;
+		}
+	}
+	r = runloop_park_threads(m);
+	uartio_flush(&m->uartio);
+	return r;
+}
+
+/* The event-log record of a boot's stop. */
+static void runloop_log_stop(struct machine *m, const struct stop *s)
+{
+	char reason[256];
+
+	switch (s->kind) {
+	case STOP_SYSTEM_OFF:
+		evlog_emit(m->log, "system_off", "\"vcpu\":%u", s->vcpu);
+		break;
+	case STOP_SYSTEM_OFF2:
+		evlog_emit(m->log, "system_off2", "\"vcpu\":%u", s->vcpu);
+		break;
+	case STOP_RESET:
+		evlog_emit(m->log, "reset", "\"vcpu\":%u", s->vcpu);
+		break;
+	case STOP_RESET2:
+		evlog_emit(m->log, "reset2", "\"vcpu\":%u,\"reset_type\":\"0x%" PRIx32
+			   "\",\"cookie\":\"0x%" PRIx64 "\",\"vendor\":%s", s->vcpu,
+			   s->reset_type, s->cookie,
+			   psci_reset2_is_vendor(s->reset_type) ? "true" : "false");
+		break;
+	case STOP_FAILURE:
+		evlog_emit(m->log, "failure", "\"reason\":%s,\"vcpu\":%u,\"pc\":\"0x%" PRIx64
+			   "\",\"pstate\":\"0x%" PRIx64 "\"",
+			   evlog_json_str(s->reason, reason, sizeof(reason)), s->vcpu,
+			   s->pc, s->pstate);
+		break;
+	case STOP_TIMEOUT:
+		evlog_emit(m->log, "timeout", "\"seconds\":%u", m->cfg->timeout);
+		break;
+	case STOP_SIGNAL:
+		evlog_emit(m->log, "signal", "\"signal\":%d,\"name\":\"SIG%s\"", s->signo,
+			   sigabbrev_np(s->signo) ? sigabbrev_np(s->signo) : "?");
+		break;
+	case STOP_ESCAPE:
+		evlog_emit(m->log, "escape", NULL);
+		break;
+	case STOP_NONE:
+	case STOP_RESET_LIMIT:
+		break;
+	}
+}
+
+int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_size)
+{
+	const struct machine_config *cfg = m->cfg;
+	sigset_t stop_sigs;
+	struct console con;
+	int sig_fd = -1, timer_fd = -1, r;
+
+	memset(ret_stop, 0, sizeof(*ret_stop));
+	/* Blocked for good (main.c did it first; again for other callers). */
+	r = runloop_block_signals();
+	if (!r)
+		r = vcpu_install_kick_handler();
+	if (r) {
+		log_say(why, why_size, "cannot set up signals: %s", strerror(-r));
+		return r;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	runloop_stop_sigset(&stop_sigs);
+	sig_fd = signalfd(-1, &stop_sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	m->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sig_fd < 0 || m->stop_efd < 0) {
+		r = -errno;
+		log_say(why, why_size, "cannot create signalfd/eventfd: %s", strerror(-r));
+		goto out;
+	}
+	if (cfg->timeout) {
+		struct itimerspec its = { .it_value = { .tv_sec = cfg->timeout } };
+
+		timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (timer_fd < 0 || timerfd_settime(timer_fd, 0, &its, NULL) < 0) {
+			r = -errno;
+			log_say(why, why_size, "cannot arm the --timeout timer: %s", strerror(-r));
+			goto out;
+		}
+	}
+	uartio_set_wake_fd(&m->uartio, m->stop_efd);
+	console_open(&con, cfg->console_none ? -1 : STDIN_FILENO);
+
+	r = runloop_start_threads(m, why, why_size);
+	while (!r) {
+		struct stop *s = &m->stop;
+
+		runloop_begin_boot(m);
+		r = runloop_events(m, sig_fd, timer_fd, &con);
+		if (r) {
+			log_say(why, why_size, "vCPU threads did not stop within %d ms",
+				RUNLOOP_PARK_TIMEOUT_MS);
+			break;
+		}
+		runloop_log_stop(m, s);
+		if ((s->kind != STOP_RESET && s->kind != STOP_RESET2) || cfg->on_reset_exit)
+			break;
+		if (m->restarts >= cfg->max_resets) {
+			snprintf(s->reason, sizeof(s->reason), "%s",
+				 s->kind == STOP_RESET2 ? "reset2" : "reset");
+			s->kind = STOP_RESET_LIMIT;
+			break;
+		}
+		m->restarts++;
+		r = boot_restart(m, why, why_size);
+		if (!r)
+			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);
+	}
+	runloop_end_threads(m);
+	*ret_stop = m->stop;
+	console_close(&con);
+	uartio_set_wake_fd(&m->uartio, -1);
+out:
+	if (timer_fd >= 0)
+		(void)close(timer_fd);
+	if (sig_fd >= 0)
+		(void)close(sig_fd);
+	if (m->stop_efd >= 0)
+		(void)close(m->stop_efd);
+	m->stop_efd = -1;
+	return r;
+}
