@@ -765,6 +765,13 @@ static int profile_check(const char *path)
 		pr_err("%s", why);
 		return EXIT_START;
 	}
+	/* The profile and /dev/kvm are open: like run, no privilege from here on. */
+	r = caps_drop(NULL);
+	if (r) {
+		pr_err("cannot drop privileges: %s", strerror(-r));
+		vm_host_close(&host);
+		return EXIT_START;
+	}
 	r = probe_vm(&host, fwprofile_find(&p, FWPROFILE_PSCI_VERSION)->value == PINVM_PSCI_0_1,
 		     &vm, &vcpu);
 	if (r) {
