@@ -1,25 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Dropping privileges: uid/gid switch, capability sets, no_new_privs (raw capget/capset/prctl). */
+/* Dropping privileges with libcap-ng: uid/gid switch, every capability set, no_new_privs. */
 #include "pinvm/caps.h"
 
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
+#include <cap-ng.h>
 #include <linux/capability.h>
 
 #include "pinvm/parse.h"
 
 /* The largest id the kernel accepts: (uid_t)-1 means "unchanged". */
 #define CAPS_MAX_ID	0xfffffffeULL
-
-#define CAPS_BIT(c)	(UINT64_C(1) << (c))
 
 int caps_parse_ids(const char *spec, struct caps_user *ret)
 {
@@ -75,108 +73,110 @@ int caps_lookup_user(const char *spec, const char *passwd_path, struct caps_user
 	return r;
 }
 
+#ifdef PINVM_STATIC
 /*
- * capget(2) or capset(2) of the effective, permitted and inheritable sets
- * at once. glibc has no wrapper; version 3 carries 64 capabilities in two
- * words.
+ * libcap-ng's capng_change_id() calls getpwuid() and initgroups() for
+ * CAPNG_INIT_SUPP_GRP only, which pinvm never passes (it drops the groups:
+ * CAPNG_DROP_SUPP_GRP). In a static link those references alone would pull
+ * glibc's NSS in (dlopen of libnss_*.so at run time, about 65 KiB, and a
+ * linker warning). These definitions resolve them first; pinvm reads
+ * /etc/passwd with fgetpwent() and loads no NSS module (caps.h).
  */
-static int caps_sets(long nr, struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3])
+struct passwd *getpwuid(uid_t uid)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-
-	return syscall(nr, &hdr, data) < 0 ? -errno : 0;
+	(void)uid;
+	errno = ENOSYS;
+	return NULL;
 }
 
-static int caps_get(uint64_t *eff, uint64_t *perm, uint64_t *inh)
+int initgroups(const char *user, gid_t group)
 {
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	int r;
-
-	memset(data, 0, sizeof(data));
-	r = caps_sets(SYS_capget, data);
-	if (r)
-		return r;
-	*eff = (uint64_t)data[1].effective << 32 | data[0].effective;
-	*perm = (uint64_t)data[1].permitted << 32 | data[0].permitted;
-	*inh = (uint64_t)data[1].inheritable << 32 | data[0].inheritable;
-	return 0;
+	(void)user;
+	(void)group;
+	errno = ENOSYS;
+	return -1;
 }
+#endif
 
-/* Effective, permitted and inheritable all empty. */
-static int caps_clear(void)
+/* libcap-ng returns -1 or its own step number; errno, when set, has the cause. */
+static int caps_errno(void)
 {
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	memset(data, 0, sizeof(data));
-	return caps_sets(SYS_capset, data);
+	return errno > 0 ? -errno : -EPERM;
 }
 
 /*
- * The ambient set needs no look of its own: the kernel keeps it inside
- * permitted AND inheritable (capabilities(7)), so it is empty when those are.
+ * Anything in the effective, permitted, inheritable or ambient set, as
+ * libcap-ng last read them (no system call). capng_have_capabilities()
+ * looks at the effective set only for CAPNG_SELECT_CAPS, and has no
+ * whole-set answer for the inheritable one.
  */
-bool caps_none_left(void)
+static bool caps_held(void)
 {
-	uint64_t eff, perm, inh;
-
-	return caps_get(&eff, &perm, &inh) == 0 && !eff && !perm && !inh;
-}
-
-/*
- * Every capability out of the bounding set, up to the kernel's last one:
- * PR_CAPBSET_DROP fails with EINVAL past it (this kernel may know more
- * than our headers' CAP_LAST_CAP). One prctl() per capability is all the
- * interface offers.
- */
-static int caps_drop_bounding(void)
-{
-	for (unsigned int c = 0; c < 64; c++) {
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0)
-			continue;
-		if (errno == EINVAL && c > 0)
-			return 0;
-		return -errno;
-	}
-	return 0;
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) != CAPNG_NONE ||
+	    capng_have_permitted_capabilities() != CAPNG_NONE)
+		return true;
+	for (unsigned int c = 0; c < 64; c++)
+		if (capng_have_capability(CAPNG_INHERITABLE, c))
+			return true;
+	return false;
 }
 
 int caps_drop(const struct caps_user *user)
 {
-	uint64_t eff, perm, inh;
+	bool setpcap;
 	int r;
 
-	r = caps_get(&eff, &perm, &inh);
-	if (r)
-		return r;
-	if (user && (!(eff & CAPS_BIT(CAP_SETUID)) || !(eff & CAPS_BIT(CAP_SETGID))))
+	/* capget, and the bounding and ambient sets from /proc/self/status. */
+	errno = 0;
+	if (capng_get_caps_process() < 0)
+		return caps_errno();
+	if (user && (!capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) ||
+		     !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID)))
 		return -EPERM;
+	setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
 
-	/* 1. The bounding set, first: shrinking it needs CAP_SETPCAP. */
-	if (eff & CAPS_BIT(CAP_SETPCAP)) {
-		r = caps_drop_bounding();
-		if (r)
-			return r;
-	}
 	/*
-	 * 2. The ids: no supplementary groups (/dev/kvm is open already, its
-	 * group is no longer needed), then gid, then uid. Leaving uid 0 makes
-	 * the kernel clear the permitted and effective sets (no KEEPCAPS).
+	 * 1. no_new_privs. capng_lock() sets it after locking the securebits
+	 * (no setuid fixup, no root privileges through execve), which needs
+	 * CAP_SETPCAP: it comes before step 2 drops that. Without CAP_SETPCAP
+	 * the securebits cannot change and no_new_privs alone is set, with
+	 * the prctl() capng_lock() ends with.
 	 */
-	if (user) {
-		if (setgroups(0, NULL) < 0 ||
-		    setresgid(user->gid, user->gid, user->gid) < 0 ||
-		    setresuid(user->uid, user->uid, user->uid) < 0)
-			return -errno;
-	}
-	/* 3. Effective, permitted and inheritable (and so ambient), whatever the uid. */
-	if (eff || perm || inh) {
-		r = caps_clear();
-		if (r)
-			return r;
-	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (setpcap) {
+		errno = 0;
+		if (capng_lock())
+			return caps_errno();
+	} else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		return -errno;
-	if ((eff || perm || inh) && !caps_none_left())
+	}
+	/* A user without capabilities (the usual case): nothing more to do. */
+	if (!setpcap && !caps_held())
+		return 0;
+
+	/*
+	 * 2. Every set emptied in libcap-ng's state, then applied: the
+	 * bounding set first (with CAP_SETPCAP; one PR_CAPBSET_DROP per
+	 * capability of the running kernel), then effective, permitted and
+	 * inheritable in one capset, then the ambient set. With @user,
+	 * capng_change_id() keeps CAP_SETUID/SETGID/SETPCAP across the switch
+	 * (PR_SET_KEEPCAPS), drops the bounding set, sets the gid, drops the
+	 * supplementary groups (setgroups(0): /dev/kvm is open already, its
+	 * group is no longer needed; not CAPNG_INIT_SUPP_GRP, whose
+	 * initgroups() needs NSS), sets the uid and only then empties the
+	 * other sets.
+	 */
+	capng_clear(CAPNG_SELECT_ALL);
+	errno = 0;
+	if (user)
+		r = capng_change_id((int)user->uid, (int)user->gid,
+				    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_AMBIENT |
+				    (setpcap ? CAPNG_CLEAR_BOUNDING : 0));
+	else
+		r = capng_apply(setpcap ? CAPNG_SELECT_ALL : CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT);
+	if (r)
+		return caps_errno();
+	/* libcap-ng read the bounding set back from /proc after dropping it. */
+	if (setpcap && capng_have_capabilities(CAPNG_SELECT_BOUNDS) != CAPNG_NONE)
 		return -EPERM;
 	return 0;
 }

@@ -85,6 +85,9 @@ int machine_open_host(struct vm_host *host, char *why, size_t why_size)
 		if (strcmp(host->machine, "aarch64"))
 			log_say(why, why_size, "this host is %s, not arm64: pinvm runs arm64 guests on arm64 KVM only",
 			    host->machine[0] ? host->machine : "unknown");
+		else if (host->api_error)
+			log_say(why, why_size, "/dev/kvm is not a KVM pinvm can use: KVM_GET_API_VERSION failed: %s",
+			    strerror(host->api_error));
 		else
 			log_say(why, why_size, "/dev/kvm speaks KVM API version %d, pinvm needs %d",
 			    host->api_version, KVM_API_VERSION);

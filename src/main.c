@@ -290,46 +290,6 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 	return 0;
 }
 
-/* Write @len bytes to @path through a temp file in the same directory + rename. */
-static int write_file_atomic(const char *path, const void *buf, size_t len)
-{
-	char tmp[4096];
-	int fd, r = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	r = io_write_all(fd, buf, len);
-	if (!r && fchmod(fd, 0644) < 0)
-		r = -errno;
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r) {
-		(void)unlink(tmp);
-	} else {
-		/* The rename itself must survive a crash too. */
-		char dir[4096];
-		char *slash;
-
-		snprintf(dir, sizeof(dir), "%s", path);
-		slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)fsync(fd);
-			(void)close(fd);
-		}
-	}
-	return r;
-}
-
 /* ---- firmware profiles (docs/firmware-profiles.md) ---- */
 
 /*
@@ -389,7 +349,7 @@ static int fw_profile_write(const struct machine_info *mi, const char *path)
 	if (r)
 		return r;
 	/* Stop signals are blocked (runloop_block_signals()): the write is never cut short. */
-	r = write_file_atomic(path, text, len);
+	r = io_write_file_atomic(path, text, len);
 	free(text);
 	return r;
 }
@@ -599,7 +559,7 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	if (cfg.dump_dtb) {
-		r = write_file_atomic(cfg.dump_dtb, mi.dtb, mi.dtb_size);
+		r = io_write_file_atomic(cfg.dump_dtb, mi.dtb, mi.dtb_size);
 		if (r) {
 			pr_err("cannot write %s: %s", cfg.dump_dtb, strerror(-r));
 			status = EXIT_START;
@@ -765,6 +725,13 @@ static int profile_check(const char *path)
 	r = machine_open_host(&host, why, sizeof(why));
 	if (r) {
 		pr_err("%s", why);
+		return EXIT_START;
+	}
+	/* The profile and /dev/kvm are open: like run, no privilege from here on. */
+	r = caps_drop(NULL);
+	if (r) {
+		pr_err("cannot drop privileges: %s", strerror(-r));
+		vm_host_close(&host);
 		return EXIT_START;
 	}
 	r = probe_vm(&host, fwprofile_find(&p, FWPROFILE_PSCI_VERSION)->value == PINVM_PSCI_0_1,

@@ -54,6 +54,12 @@ int vm_host_open(struct vm_host *host, const char **ret_missing)
 		return -errno;
 
 	host->api_version = ioctl(host->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (host->api_version < 0) {
+		/* Not KVM at all (e.g. ENOTTY), or another machine's through an emulator (ENOSYS). */
+		host->api_error = errno;
+		r = -ENOTSUP;
+		goto fail;
+	}
 	if (host->api_version != KVM_API_VERSION) {
 		r = -ENOTSUP;
 		goto fail;

@@ -5,13 +5,12 @@
  * VM is built: it optionally switches to another uid/gid (--user, root
  * only), clears every capability set (effective, permitted, inheritable,
  * ambient and, when CAP_SETPCAP allows it, the bounding set) and sets
- * no_new_privs: a few system calls (capget, capset, prctl), no /proc
- * reads. docs/security.md has the whole story.
+ * no_new_privs, all through libcap-ng (capng_lock(), capng_change_id(),
+ * capng_apply()). docs/security.md has the whole story.
  */
 #ifndef PINVM_CAPS_H
 #define PINVM_CAPS_H
 
-#include <stdbool.h>
 #include <sys/types.h>
 
 struct caps_user {
@@ -40,18 +39,15 @@ int caps_lookup_user(const char *spec, const char *passwd_path, struct caps_user
  * @user: switch uid and gid to these (supplementary groups dropped) before
  *        clearing the capabilities; NULL to keep the ids.
  *
- * Idempotent. Without @user and without capabilities (the normal case for
- * a user in the kvm group) it only sets no_new_privs.
+ * With CAP_SETPCAP (root) the securebits are locked too (capng_lock():
+ * no setuid fixup, no privileges for uid 0 through execve) and the
+ * bounding set is emptied. Idempotent. Without @user and without
+ * capabilities (the normal case for a user in the kvm group) it only sets
+ * no_new_privs.
  * Returns: 0; -EPERM @user given without CAP_SETUID/CAP_SETGID (not root),
- * or a capability survived the drop; -errno of a failed syscall.
+ * or a capability survived the drop; -errno of a failed system call
+ * (-EPERM when libcap-ng failed without one).
  */
 int caps_drop(const struct caps_user *user);
-
-/**
- * caps_none_left() - true when the effective, permitted and inheritable
- * sets are empty, and so the ambient set (a subset of both); the bounding
- * set is not looked at.
- */
-bool caps_none_left(void);
 
 #endif

@@ -13,7 +13,8 @@
 
 struct vm_host {
 	int kvm_fd;
-	int api_version;
+	int api_version;		/* KVM_GET_API_VERSION; -1 when it failed */
+	int api_error;			/* errno of a failed KVM_GET_API_VERSION, else 0 */
 	unsigned int max_vcpus;
 	unsigned int ipa_max;		/* 0 when KVM_CAP_ARM_VM_IPA_SIZE is missing (40 bits) */
 	size_t run_size;		/* KVM_GET_VCPU_MMAP_SIZE */
@@ -31,7 +32,8 @@ struct vm {
 /**
  * vm_host_open() - open /dev/kvm (O_RDWR|O_CLOEXEC) and read its facts.
  * Returns: 0; -ENOENT no /dev/kvm; -EACCES/-EPERM not permitted;
- * -ENOTSUP the host is not arm64 (uname -m) or the API version is not 12;
+ * -ENOTSUP the host is not arm64 (uname -m), KVM_GET_API_VERSION failed
+ * (host->api_error has its errno) or the API version is not 12;
  * -ENXIO a capability pinvm needs is missing (*ret_missing names it).
  */
 int vm_host_open(struct vm_host *host, const char **ret_missing);

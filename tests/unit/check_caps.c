@@ -2,8 +2,10 @@
 /*
  * --user parsing (numeric ids, names from a passwd file) and caps_drop():
  * no capability and no_new_privs afterwards, whoever runs the test; as
- * root also the uid/gid switch. Check forks every test, so the drops stay
- * in the child.
+ * root also the uid/gid switch, the empty bounding set and the locked
+ * securebits. The result is read from /proc/self/status and prctl(), not
+ * through libcap-ng. Check forks every test, so the drops stay in the
+ * child.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include <linux/securebits.h>
 
 #include "harness.h"
 #include "pinvm/caps.h"
@@ -91,10 +95,14 @@ START_TEST(test_lookup_user)
 }
 END_TEST
 
-/* The "Cap*:" lines of /proc/self/status are all zero (bounding optional). */
+/*
+ * The five "Cap*:" lines of /proc/self/status (CapInh, CapPrm, CapEff,
+ * CapBnd, CapAmb) are there and zero (CapBnd only if @with_bounding).
+ */
 static bool status_caps_zero(bool with_bounding)
 {
 	char line[256];
+	unsigned int seen = 0;
 	bool ok = true;
 	FILE *f = fopen("/proc/self/status", "re");
 
@@ -106,26 +114,36 @@ static bool status_caps_zero(bool with_bounding)
 
 		if (sscanf(line, "Cap%31[^:]: %llx", name, &v) != 2)
 			continue;
+		seen++;
 		if (!strcmp(name, "Bnd") && !with_bounding)
 			continue;
-		if (v)
+		if (v) {
+			fprintf(stderr, "Cap%s: %016llx\n", name, v);
 			ok = false;
+		}
 	}
 	fclose(f);
-	return ok;
+	return ok && seen == 5;
 }
+
+/* capng_lock(): the securebits that keep uid 0 from regaining anything, locked. */
+#define LOCKED_BITS	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | \
+			 SECBIT_NO_SETUID_FIXUP_LOCKED)
 
 START_TEST(test_drop_no_user)
 {
 	bool root = geteuid() == 0;
 
 	ck_assert_int_eq(caps_drop(NULL), 0);
-	ck_assert(caps_none_left());
 	ck_assert_int_eq(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
 	/* Root had CAP_SETPCAP, so the bounding set went too. */
 	ck_assert(status_caps_zero(root));
+	if (root)
+		ck_assert_int_eq(prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) & LOCKED_BITS, LOCKED_BITS);
+	ck_assert_uint_eq(geteuid(), root ? 0 : getuid());
 	/* Idempotent. */
 	ck_assert_int_eq(caps_drop(NULL), 0);
+	ck_assert(status_caps_zero(root));
 }
 END_TEST
 
@@ -144,9 +162,9 @@ START_TEST(test_drop_user)
 	ck_assert_uint_eq(getgid(), 65534);
 	ck_assert_uint_eq(getegid(), 65534);
 	ck_assert_int_eq(getgroups(0, NULL), 0);
-	ck_assert(caps_none_left());
 	ck_assert(status_caps_zero(true));
 	ck_assert_int_eq(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+	ck_assert_int_eq(prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) & LOCKED_BITS, LOCKED_BITS);
 	/* And there is no way back. */
 	ck_assert_int_ne(setuid(0), 0);
 }

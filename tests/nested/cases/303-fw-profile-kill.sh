@@ -7,7 +7,10 @@
 # - SIGXFSZ from `ulimit -f` kills pinvm inside its write: at the first byte
 #   (limit 0), and after 512 bytes when the profile is longer (limit 1);
 # - SIGKILL, SIGTERM and SIGHUP at staggered moments of a recording run.
-# timeout: 60
+# A killed writer leaves its temp file (FILE.tmp.XXXXXX) behind; the next
+# write of FILE removes it (and only what has exactly that name pattern),
+# for profiles and for --dump-dtb alike.
+# timeout: 90
 . "$LIB"
 
 guest=$(require_guest pvguest.bin) || exit 1
@@ -49,7 +52,39 @@ for blocks in 0 1; do
 	expect_status 0 --name "fsz$blocks-again" -- "$PINVM" run --kernel "$guest" --fw-profile "$f" \
 		--console none --cmdline "test=off"
 	absent_or_complete "$f" || fail "$f was not recorded"
+	[ -e "$WORK/$tmp" ] && fail "the next write of $(basename "$f") left the stale $tmp"
+	left=$(ls "$WORK" | grep "^fsz$blocks\.fwprofile\.tmp\.")
+	[ -z "$left" ] || fail "temp files left after the next write: $left"
+	echo "ulimit -f $blocks: the next write removed $tmp"
 done
+
+# The same for --dump-dtb: killed inside the write (SIGXFSZ at the first
+# byte), then written again; next to it temp files of that name pattern
+# (one as a killed run leaves it) and names that only look like one.
+mkdir "$WORK/dtb"
+expect_status 0 --name dtb-ref -- "$PINVM" run --kernel "$guest" --dump-dtb "$WORK/dtb-ref.dtb"
+expect_status 153 --name dtb-fsz -- sh -c 'ulimit -f 0 && exec "$@"' 0 \
+	"$PINVM" run --kernel "$guest" --dump-dtb "$WORK/dtb/x.dtb"
+[ -e "$WORK/dtb/x.dtb" ] && fail "killed inside the DTB write, yet x.dtb exists"
+killed=$(ls "$WORK/dtb" | grep '^x\.dtb\.tmp\.')
+[ -n "$killed" ] || fail "no temp file: was pinvm killed inside the DTB write?"
+for n in x.dtb.tmp.Ab12Cd x.dtb.tmp.zz00ZZ; do
+	cp "$WORK/dtb-ref.dtb" "$WORK/dtb/$n"
+done
+for n in x.dtb.tmp.Ab12C x.dtb.tmp.Ab12Cd7 x.dtb.tmp.Ab12C- y.dtb.tmp.Ab12Cd x.dtb.tmpAb12Cd; do
+	: >"$WORK/dtb/$n"
+done
+mkdir "$WORK/dtb/x.dtb.tmp.Dir000"
+expect_status 0 --name dtb-again -- "$PINVM" run --kernel "$guest" --dump-dtb "$WORK/dtb/x.dtb"
+cmp -s "$WORK/dtb/x.dtb" "$WORK/dtb-ref.dtb" || fail "x.dtb differs from the reference DTB"
+for n in "$killed" x.dtb.tmp.Ab12Cd x.dtb.tmp.zz00ZZ; do
+	[ -e "$WORK/dtb/$n" ] && { ls -la "$WORK/dtb"; fail "stale $n is still there"; }
+done
+for n in x.dtb.tmp.Ab12C x.dtb.tmp.Ab12Cd7 x.dtb.tmp.Ab12C- y.dtb.tmp.Ab12Cd x.dtb.tmpAb12Cd \
+	x.dtb.tmp.Dir000; do
+	[ -e "$WORK/dtb/$n" ] || { ls -la "$WORK/dtb"; fail "$n is not a temp file of x.dtb, yet it went"; }
+done
+echo "--dump-dtb: the next write removed $killed and 2 more stale temp files, kept 6 other names"
 
 absent=0
 complete=0
@@ -84,6 +119,14 @@ for delay in 0 0.01 0.02 0.03 0.05 0.07 0.1 0.13 0.16 0.2 0.25 0.3 0.4 0.5 0.7; 
 		absent=$((absent + 1))
 		state=absent
 	fi
-	echo "SIG$sig after ${delay}s: exit $rc, $(basename "$f") $state"
+	tmp=$(ls "$WORK" | grep "^kill$i\.fwprofile\.tmp\." | head -n 1)
+	echo "SIG$sig after ${delay}s: exit $rc, $(basename "$f") $state${tmp:+, $tmp left}"
+	if [ -n "$tmp" ]; then
+		# Killed inside the write: the next recording removes the leftover.
+		rm -f "$f"
+		expect_status 0 --name "kill$i-again" -- "$PINVM" run --kernel "$guest" --fw-profile "$f" \
+			--dump-dtb "$WORK/kill$i.dtb"
+		[ -e "$WORK/$tmp" ] && fail "the next write of $(basename "$f") left the stale $tmp"
+	fi
 done
 echo "after $i kills: $absent absent, $complete complete, none truncated"

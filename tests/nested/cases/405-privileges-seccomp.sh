@@ -8,10 +8,13 @@
 #  - --no-seccomp: no filter, capabilities still gone;
 #  - --user 65534:65534: that uid/gid, no supplementary groups;
 #  - as a plain user with access to /dev/kvm (no root at all): the guest
-#    runs and restarts in-process under the filter.
+#    runs and restarts in-process under the filter;
+#  - `profile check` and `probe` (no guest, no filter) hold no capability
+#    either once /dev/kvm is open: read while each is blocked writing its
+#    answer into a full pipe.
 # Every other case runs with the filter too (it is the default), on every
 # host kernel: that is the audit of the allowlist.
-# timeout: 60
+# timeout: 90
 . "$LIB"
 
 guest=$(require_guest pvguest.bin) || exit 1
@@ -45,6 +48,35 @@ no_caps() {
 		[ "$(field "$PID" "$c")" = 0000000000000000 ] || fail "$1: $c is $(field "$PID" "$c")"
 	done
 	[ "$(field "$PID" NoNewPrivs)" = 1 ] || fail "$1: NoNewPrivs is not set"
+}
+
+# held NAME CMD...: CMD in the background with its stdout into a pipe that
+# is already full, so it blocks in its last step, the write(1) of its answer
+# (/proc/PID/syscall: "64 0x1", write on arm64); PID set. release reads the
+# pipe empty and waits for CMD: STATUS, and its answer in $WORK/NAME.out.
+held() {
+	_n=$1
+	shift
+	rm -f "$WORK/$_n.pipe"
+	mkfifo "$WORK/$_n.pipe"
+	exec 4<>"$WORK/$_n.pipe"
+	timeout 1 cat /dev/zero >&4	# blocks once the pipe is full, then ends
+	echo "+ $* >full pipe &"
+	"$@" >&4 2>"$WORK/$_n.err" &
+	PID=$!
+	_t=0
+	until [ "$(cut -d' ' -f1,2 "/proc/$PID/syscall" 2>/dev/null)" = "64 0x1" ]; do
+		[ -d "/proc/$PID" ] && [ $_t -lt 200 ] || { show "$WORK/$_n.err"; fail "$_n: never blocked writing its answer"; }
+		sleep 0.1
+		_t=$((_t + 1))
+	done
+}
+
+release() {
+	timeout 2 cat <&4 | tr -d '\000' >"$WORK/$_n.out"
+	wait "$PID"
+	STATUS=$?
+	exec 4>&-
 }
 
 [ "$(id -u)" -eq 0 ] || skip "the emulated host runs the cases as root; this one needs it"
@@ -100,3 +132,21 @@ assert_summary 'reset limit reached \(--max-resets 3\)' 4
 # Named --user, found in /etc/passwd, from root.
 expect_status 0 --name user-name -- "$PINVM" run --user pinvmtest --kernel "$guest" --cmdline "test=hello"
 assert_grep '^PVGUEST: hello' "$OUT"
+
+# 5. profile check drops like run: the profile and /dev/kvm are open, the
+# test VM is built and the answer is ready.
+expect_status 0 --name record -- "$PINVM" run --kernel "$guest" --fw-profile "$WORK/p.fwprofile" \
+	--dump-dtb "$WORK/p.dtb"
+held check "$PINVM" profile check "$WORK/p.fwprofile"
+grep -E '^(Uid|Cap|NoNewPrivs)' "/proc/$PID/status"
+no_caps "profile check"
+release
+[ "$STATUS" -eq 0 ] || { show "$WORK/check.out" "$WORK/check.err"; fail "profile check: exit $STATUS"; }
+assert_grep 'can honour this firmware profile' "$WORK/check.out"
+
+# 6. probe, the same.
+held probe "$PINVM" probe
+no_caps probe
+release
+[ "$STATUS" -eq 0 ] || { show "$WORK/probe.out" "$WORK/probe.err"; fail "probe: exit $STATUS"; }
+assert_grep 'PSCI' "$WORK/probe.out"
