@@ -37,7 +37,9 @@ int psci_fw_init(struct psci_fw *fw, const struct psci_fw_config *cfg, struct po
 /* PSCI 1.x minor version, or -1 for 0.2 (which has no PSCI_FEATURES) */
 static int psci_fw_minor(const struct psci_fw *fw)
 {
-	return PSCI_VERSION_MAJOR(fw->cfg.version) >= 1 ? (int)PSCI_VERSION_MINOR(fw->cfg.version) : -1;
+	uint32_t v = fw->cfg.version;
+
+	return PSCI_VERSION_MAJOR(v) >= 1 ? (int)PSCI_VERSION_MINOR(v) : -1;
 }
 
 static void psci_fw_ret(struct psci_fw_result *r, int32_t val)
@@ -149,7 +151,8 @@ static int32_t psci_fw_features(const struct psci_fw *fw, const struct psci_fw_c
 	case PSCI_1_3_FN_SYSTEM_OFF2:
 	case PSCI_1_3_FN64_SYSTEM_OFF2:
 		/* a bitmask of the supported types */
-		return minor >= 3 ? (int32_t)PSCI_1_3_OFF_TYPE_HIBERNATE_OFF : PSCI_RET_NOT_SUPPORTED;
+		return minor >= 3 ? (int32_t)PSCI_1_3_OFF_TYPE_HIBERNATE_OFF :
+				    PSCI_RET_NOT_SUPPORTED;
 	default:
 		return PSCI_RET_NOT_SUPPORTED;
 	}

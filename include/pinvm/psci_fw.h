@@ -50,8 +50,10 @@ struct psci_fw_call {
 	unsigned int vcpu;	/* the caller */
 	uint32_t fid;		/* x0's low 32 bits (kvm_run.hypercall.nr) */
 	uint64_t x1, x2, x3;	/* as read; SMC32 ids use the low 32 bits */
-	bool smc;		/* SMC #0 rather than HVC #0 (KVM_HYPERCALL_EXIT_SMC); for the call log only */
-	bool aarch32;		/* the caller runs AArch32 (PSTATE.nRW): SMC64 ids are NOT_SUPPORTED */
+	/* SMC #0 rather than HVC #0 (KVM_HYPERCALL_EXIT_SMC): for the call log only */
+	bool smc;
+	/* the caller runs AArch32 (PSTATE.nRW): every SMC64 id is NOT_SUPPORTED */
+	bool aarch32;
 	/*
 	 * The caller's data endianness (SCTLR_EL1.EE, CPSR.E in AArch32):
 	 * CPU_ON starts its target with it (kvm_psci_vcpu_on()). Only CPU_ON
