@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The vCPU power-state table: reset, SYSTEM_SUSPEND's rule, wake-up. */
+/*
+ * The vCPU power-state table: reset, SYSTEM_SUSPEND's rule, wake-up, and the
+ * transitions pinvm's PSCI firmware makes (CPU_ON -> ON_PENDING -> ON,
+ * CPU_OFF, AFFINITY_INFO's scan, MPIDRs).
+ */
+#include <errno.h>
+
 #include "harness.h"
 #include "pinvm/power.h"
 
@@ -52,11 +58,110 @@ START_TEST(test_suspend_rule)
 	/* A wake-up of a vCPU that is not SUSPENDED is not ours. */
 	ck_assert(!power_wake(&p, 0, &entry, &ctx));
 	ck_assert(!power_wake(&p, 9, &entry, &ctx));
-	/* Another SUSPENDED vCPU also refuses. */
+	/* Another SUSPENDED or ON_PENDING vCPU also refuses. */
 	power_set(&p, 0, POWER_OFF);
 	power_set(&p, 1, POWER_SUSPENDED);
 	ck_assert(!power_suspend(&p, 2, 0, 0));
 	ck_assert(!power_suspend(&p, 7, 0, 0));
+	power_set(&p, 1, POWER_ON_PENDING);
+	ck_assert(!power_suspend(&p, 2, 0, 0));
+	power_set(&p, 1, POWER_OFF);
+	ck_assert(power_suspend(&p, 2, 0, 0));
+}
+END_TEST
+
+START_TEST(test_default_mpidr)
+{
+	struct power big;
+
+	/* KVM's reset_mpidr(): Aff0 = id[3:0], Aff1 = id[11:4], Aff2 = id[19:12] */
+	power_init(&big, 300);
+	ck_assert_uint_eq(power_get_mpidr(&big, 0), 0);
+	ck_assert_uint_eq(power_get_mpidr(&big, 15), 0xf);
+	ck_assert_uint_eq(power_get_mpidr(&big, 16), 0x100);
+	ck_assert_uint_eq(power_get_mpidr(&big, 299), 0x120b);
+	ck_assert_uint_eq(power_get_mpidr(&big, 300), 0);
+	power_destroy(&big);
+	/* Only the affinity bits are kept: bit 31 (RES1), U, MT go. */
+	power_set_mpidr(&p, 1, 0x80000000ULL | 0x41000000ULL | 0x1200000305ULL);
+	ck_assert_uint_eq(power_get_mpidr(&p, 1), 0x1200000305ULL);
+	power_set_mpidr(&p, 9, 7);	/* beyond the table: ignored */
+}
+END_TEST
+
+START_TEST(test_start)
+{
+	uint64_t entry = 0, ctx = 0;
+	unsigned int cpu = 99;
+	bool be = false;
+
+	/* OFF -> ON_PENDING with the start recorded, then ON by its thread. */
+	ck_assert_int_eq(power_start(&p, 2, 0x80080000, 0xc0ffee, true, &cpu), 0);
+	ck_assert_uint_eq(cpu, 2);
+	ck_assert_int_eq(power_get(&p, 2), POWER_ON_PENDING);
+	/* Not OFF any more: refused, the first start kept. */
+	ck_assert_int_eq(power_start(&p, 2, 1, 2, false, &cpu), -EALREADY);
+	ck_assert(power_started(&p, 2, &entry, &ctx, &be));
+	ck_assert_uint_eq(entry, 0x80080000);
+	ck_assert_uint_eq(ctx, 0xc0ffee);
+	ck_assert(be);
+	ck_assert_int_eq(power_get(&p, 2), POWER_ON);
+	ck_assert(!power_started(&p, 2, &entry, &ctx, &be));
+	ck_assert_int_eq(power_start(&p, 2, 1, 2, false, &cpu), -EALREADY);
+	ck_assert_int_eq(power_start(&p, 0, 1, 2, false, &cpu), -EALREADY);
+	/* No such affinity; bits outside the affinity fields never match. */
+	ck_assert_int_eq(power_start(&p, 4, 1, 2, false, &cpu), -ENOENT);
+	ck_assert_int_eq(power_start(&p, 0x80000003ULL, 1, 2, false, &cpu), -ENOENT);
+	ck_assert_int_eq(power_get(&p, 3), POWER_OFF);
+	/* Two vCPUs with one affinity: the lower-numbered one (kvm_mpidr_to_vcpu()). */
+	power_set_mpidr(&p, 1, 0x30);
+	power_set_mpidr(&p, 3, 0x30);
+	ck_assert_int_eq(power_start(&p, 0x30, 1, 2, false, &cpu), 0);
+	ck_assert_uint_eq(cpu, 1);
+	/* A reset forgets pending starts. */
+	power_reset(&p);
+	ck_assert(!power_started(&p, 1, &entry, &ctx, &be));
+	ck_assert_int_eq(power_get(&p, 1), POWER_OFF);
+}
+END_TEST
+
+START_TEST(test_off)
+{
+	unsigned int cpu;
+
+	ck_assert_int_eq(power_start(&p, 1, 0, 0, false, &cpu), 0);
+	ck_assert_uint_eq(power_off(&p, 0), 1);	/* vCPU 1 is ON_PENDING: not the last */
+	ck_assert_int_eq(power_get(&p, 0), POWER_OFF);
+	ck_assert_uint_eq(power_off(&p, 1), 0);	/* now nobody is left */
+	ck_assert_uint_eq(power_off(&p, 7), 0);	/* beyond the table: nothing changes */
+	power_set(&p, 2, POWER_SUSPENDED);
+	power_set(&p, 3, POWER_ON);
+	power_all_off(&p);
+	ck_assert_uint_eq(power_count(&p, POWER_OFF), 4);
+}
+END_TEST
+
+START_TEST(test_affinity)
+{
+	const uint64_t l0 = POWER_MPIDR_HWID_MASK, l1 = 0xff00ffff00ULL;
+	unsigned int cpu;
+
+	/* vCPU 0 ON at 0x0, the rest OFF at 0x1, 0x2, 0x3 */
+	ck_assert_int_eq(power_affinity(&p, 0, l0), POWER_AFFINITY_ON);
+	ck_assert_int_eq(power_affinity(&p, 1, l0), POWER_AFFINITY_OFF);
+	ck_assert_int_eq(power_affinity(&p, 4, l0), -ENOENT);
+	/* Level 1 matches all four: one is on. */
+	ck_assert_int_eq(power_affinity(&p, 0, l1), POWER_AFFINITY_ON);
+	power_set(&p, 0, POWER_OFF);
+	ck_assert_int_eq(power_affinity(&p, 0, l1), POWER_AFFINITY_OFF);
+	/* ON_PENDING and SUSPENDED count as on. */
+	ck_assert_int_eq(power_start(&p, 3, 0, 0, false, &cpu), 0);
+	ck_assert_int_eq(power_affinity(&p, 3, l0), POWER_AFFINITY_ON);
+	ck_assert_int_eq(power_affinity(&p, 0, l1), POWER_AFFINITY_ON);
+	power_set(&p, 3, POWER_OFF);
+	power_set(&p, 2, POWER_SUSPENDED);
+	ck_assert_int_eq(power_affinity(&p, 2, l0), POWER_AFFINITY_ON);
+	ck_assert_int_eq(power_affinity(&p, 0x100, l1), -ENOENT);
 }
 END_TEST
 
@@ -68,6 +173,10 @@ static Suite *power_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_suspend_rule);
+	tcase_add_test(tc, test_default_mpidr);
+	tcase_add_test(tc, test_start);
+	tcase_add_test(tc, test_off);
+	tcase_add_test(tc, test_affinity);
 	suite_add_tcase(s, tc);
 	return s;
 }
