@@ -264,6 +264,8 @@ int machine_load(struct machine *m, const struct machine_config *cfg,
 	pthread_cond_init(&m->cond, NULL);
 	pthread_cond_init(&m->park_cond, NULL);
 	pthread_mutex_init(&m->uart_lock, NULL);
+	/* Once: every power-on resets it (uart_reset() lowers a line left high). */
+	uart_init(&m->uart, machine_uart_tx, machine_uart_irq, m);
 
 	r = loader_read_file(cfg->kernel_path, LOADER_MAX_KERNEL, &buf, &len);
 	if (r) {
@@ -666,7 +668,7 @@ static int machine_power_on(struct machine *m, char *why, size_t why_size)
 
 	/* Devices back to their power-on state. */
 	mmio_init(&m->mmio, machine_unmapped, m);
-	uart_init(&m->uart, machine_uart_tx, machine_uart_irq, m);
+	uart_reset(&m->uart);
 	r = mmio_register(&m->mmio, LAYOUT_UART_BASE, LAYOUT_UART_SIZE, machine_uart_mmio, m);
 	if (r) {
 		say(why, why_size, "cannot map the UART: %s", strerror(-r));
