@@ -366,13 +366,30 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * KVM completes an MMIO exit (a read's register, PC past the access) at the
+ * next KVM_RUN, whatever happened in between: a vCPU that stops after one
+ * lets it now (immediate_exit: KVM_RUN returns -EINTR once it is done), or
+ * the first KVM_RUN after a restart's re-INIT would complete it into the
+ * fresh vCPU and skip its first instruction.
+ */
+static void vcpu_complete_exit(struct vcpu *vcpu)
+{
+	if (vcpu->run->exit_reason != KVM_EXIT_MMIO)
+		return;
+	vcpu->run->immediate_exit = 1;
+	(void)ioctl(vcpu->fd, KVM_RUN, 0);
+	vcpu->run->immediate_exit = 0;
+}
+
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 
 	/* Between boots (in-process restarts) the thread waits, parked. */
-	do
+	do {
 		vcpu_run_boot(vcpu);
-	while (machine_vcpu_park(vcpu->m));
+		vcpu_complete_exit(vcpu);
+	} while (machine_vcpu_park(vcpu->m));
 	return NULL;
 }
