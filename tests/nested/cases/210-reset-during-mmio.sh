@@ -12,7 +12,7 @@
 # vCPU 0 in the kernel at the reset, so it takes vCPU 0 in user space
 # until pinvm's stop flag is set), and without the fix the run ends at the
 # first such restart.
-# timeout: 120
+# timeout: 180
 . "$LIB"
 
 guest=$(require_guest pvguest.bin) || exit 1
