@@ -105,7 +105,10 @@ struct uart {
 	void *opaque;
 };
 
-/** uart_init() - reset state (as at power-on) and set callbacks. */
+/**
+ * uart_init() - a new model: power-on state and callbacks. The line is taken
+ * as low (no irq callback): reset a model in use with uart_reset().
+ */
 void uart_init(struct uart *u, uart_tx_fn tx, uart_irq_fn irq, void *opaque);
 
 /** uart_reset() - back to power-on state, callbacks kept; irq lowered. */

@@ -21,10 +21,12 @@ extern uint64_t smp_boot_sp;
 void cpu_halt(void) __attribute__((noreturn));
 
 /*
- * Called by start.S. The entry-state arguments are SCTLR_EL1, DAIF and
- * CurrentEL as read by the first instructions, before anything changed them.
+ * Called by start.S. primary_main() gets x0 as _start found it, and
+ * GUEST_ENTRY_MARK as @mark if the first instruction of _start ran. The
+ * entry-state arguments are SCTLR_EL1, DAIF and CurrentEL as read by the
+ * first instructions, before anything changed them.
  */
-void primary_main(uint64_t dtb);
+void primary_main(uint64_t dtb, uint64_t mark);
 void secondary_main(uint64_t context, uint64_t sctlr, uint64_t daif, uint64_t el);
 void resume_main(uint64_t context, uint64_t sctlr, uint64_t daif, uint64_t el);
 

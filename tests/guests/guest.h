@@ -15,4 +15,7 @@
 /* sizeof(struct exc_frame): x0-x30, ELR, SPSR, padding to 16 bytes */
 #define GUEST_FRAME_SIZE	272
 
+/* _start's first instruction puts this in x20 (primary_main() checks it). */
+#define GUEST_ENTRY_MARK	0x600d
+
 #endif

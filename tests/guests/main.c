@@ -8,6 +8,7 @@
 #include "args.h"
 #include "dt.h"
 #include "entry.h"
+#include "guest.h"
 #include "lib.h"
 #include "print.h"
 #include "psci.h"
@@ -15,13 +16,19 @@
 #include "tests.h"
 #include "uart.h"
 
-void primary_main(uint64_t dtb)
+void primary_main(uint64_t dtb, uint64_t mark)
 {
 	char name[32] = "hello";
+	bool have_dt;
 
 	/* No DT (or a bad one): pinvm's fixed console, PSCI 0.2+ over HVC. */
-	dt_init((const void *)(uintptr_t)dtb);
+	have_dt = dt_init((const void *)(uintptr_t)dtb);
 	uart_init();
+	/* Entered as booting.rst says? (A stale MMIO completion breaks both.) */
+	if (!have_dt)
+		say("entry BAD: no device tree at x0 0x%lx", dtb);
+	if (mark != GUEST_ENTRY_MARK)
+		say("entry BAD: the first instruction of _start did not run");
 	suspend_check_stray_entry(dtb);
 	args_init(dt_prop_str(dt_path("/chosen"), "bootargs"));
 	psci_init();
@@ -67,6 +74,10 @@ void primary_main(uint64_t dtb)
 		test_bad_mmio();
 	else if (strcmp(name, "suspend-busy") == 0)
 		test_suspend_busy();
+	else if (strcmp(name, "uart-irq-reset") == 0)
+		test_uart_irq_reset();
+	else if (strcmp(name, "reset-during-mmio") == 0)
+		test_reset_during_mmio();
 
 	say("unknown test");
 	psci_system_off();

@@ -26,6 +26,8 @@
 	.globl	_start
 	.type	_start, %function
 _start:
+	/* First: a restart that skips it (a stale MMIO completion) shows. */
+	mov	x20, #GUEST_ENTRY_MARK
 	msr	daifset, #0xf
 	mov	x19, x0				/* DTB */
 	adrp	x1, boot_stack_top
@@ -42,7 +44,8 @@ _start:
 	b	1b
 2:	bl	install_vectors
 	mov	x0, x19
-	bl	primary_main
+	mov	x1, x20
+	bl	primary_main			/* (dtb, mark) */
 	b	cpu_halt
 
 	.globl	secondary_entry

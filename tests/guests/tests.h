@@ -42,4 +42,8 @@ void test_mmio_hammer(void) __attribute__((noreturn));
 void test_uart_flood(void) __attribute__((noreturn));
 void test_echo(void) __attribute__((noreturn));
 
+/* test_restart.c */
+void test_uart_irq_reset(void) __attribute__((noreturn));
+void test_reset_during_mmio(void) __attribute__((noreturn));
+
 #endif
