@@ -21,6 +21,7 @@
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/psci.h"
+#include "pinvm/psci_fw.h"
 #include "pinvm/runloop.h"
 
 static void machine_unmapped(void *opaque, uint64_t addr, unsigned int len,
@@ -59,6 +60,7 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 	m->vcpu_env.log = log;
 	m->vcpu_env.power = &m->power;
 	m->vcpu_env.no_suspend = cfg->no_suspend;
+	m->vcpu_env.log_psci = cfg->log_psci;
 	m->vcpu_env.ops = &runloop_vcpu_ops;
 	m->vcpu_env.ctx = m;
 	mmio_init(&m->mmio, machine_unmapped, m);
@@ -156,13 +158,10 @@ static uint32_t machine_newest_psci(struct machine *m)
 
 static int machine_pin_psci(struct machine *m, char *why, size_t why_size)
 {
-	int fds[LAYOUT_MAX_VCPUS];
+	const int *fds = m->vcpu_fds;
 	uint32_t want = m->cfg->psci, seen = 0;
 	char a[16], b[16];
 	int r;
-
-	for (unsigned int i = 0; i < m->nr_vcpus; i++)
-		fds[i] = m->vcpus[i].fd;
 
 	if (want == PSCI_PIN_HOST) {
 		r = psci_get(fds[0], &m->psci_version);
@@ -203,12 +202,9 @@ static int machine_pin_psci(struct machine *m, char *why, size_t why_size)
 /* Replay m->fw_replay: the whole firmware view, PSCI_VERSION included. */
 static int machine_apply_fw_profile(struct machine *m, char *why, size_t why_size)
 {
-	int fds[LAYOUT_MAX_VCPUS];
 	int r;
 
-	for (unsigned int i = 0; i < m->nr_vcpus; i++)
-		fds[i] = m->vcpus[i].fd;
-	r = fwregs_apply(fds, m->nr_vcpus, m->fw_replay, &m->fw_report);
+	r = fwregs_apply(m->vcpu_fds, m->nr_vcpus, m->fw_replay, &m->fw_report);
 	if (r == -ENOTSUP && m->fw_report.nr_refused) {
 		log_say(why, why_size, "firmware profile %s cannot be honoured by this host (Linux %s): %u mismatch%s",
 		    m->cfg->fw_profile_path ? m->cfg->fw_profile_path : "(recorded)", m->host.release,
@@ -221,6 +217,158 @@ static int machine_apply_fw_profile(struct machine *m, char *why, size_t why_siz
 	}
 	m->psci_version = m->fw_report.psci_version;
 	return 0;
+}
+
+/* KVM's own PSCI 0.1 function ids (KVM_PSCI_FN_BASE, include/kvm/arm_psci.h): 4 of them */
+#define MACHINE_PSCI_0_1_BASE	0x95c1ba5eU
+
+/* KVM's SMCCC filter (Linux 6.4): can PSCI calls be handed to pinvm? */
+static bool machine_has_smccc_filter(const struct machine *m)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+
+	return ioctl(m->vm.vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+}
+
+static int machine_smccc_filter(struct machine *m, uint32_t base, uint32_t nr, uint8_t action)
+{
+	struct kvm_smccc_filter filter = { .base = base, .nr_functions = nr, .action = action };
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (uint64_t)(uintptr_t)&filter,
+	};
+
+	return ioctl(m->vm.vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
+}
+
+/*
+ * pinvm's own PSCI firmware answers @version: the whole PSCI block, SMC32
+ * and SMC64, goes to userspace (KVM_EXIT_HYPERCALL); KVM's legacy PSCI 0.1
+ * ids are denied. Before the first KVM_RUN (KVM answers EBUSY after).
+ */
+static int machine_use_psci_fw(struct machine *m, uint32_t version, char *why, size_t why_size)
+{
+	struct psci_fw_config fc = {
+		.version = version,
+		.system_suspend = version >= PINVM_PSCI_1_0 && !m->cfg->no_suspend,
+	};
+	char v[16];
+	int r;
+
+	r = machine_smccc_filter(m, PSCI_FW_SMC32_BASE, PSCI_FW_NR_FUNCTIONS,
+				 KVM_SMCCC_FILTER_FWD_TO_USER);
+	if (!r)
+		r = machine_smccc_filter(m, PSCI_FW_SMC64_BASE, PSCI_FW_NR_FUNCTIONS,
+					 KVM_SMCCC_FILTER_FWD_TO_USER);
+	if (!r)
+		r = machine_smccc_filter(m, MACHINE_PSCI_0_1_BASE, 4, KVM_SMCCC_FILTER_DENY);
+	if (r) {
+		log_say(why, why_size, "cannot install KVM's SMCCC filter for pinvm's PSCI firmware: %s",
+			strerror(-r));
+		return r;
+	}
+	r = psci_fw_init(&m->psci_fw, &fc, &m->power);
+	if (r) {
+		log_say(why, why_size, "pinvm's PSCI firmware cannot give PSCI %s",
+			psci_version_str(version, v, sizeof(v)));
+		return r;
+	}
+	m->vcpu_env.fw = &m->psci_fw;
+	m->psci_impl = PSCI_IMPL_PINVM;
+	m->psci_version = version;
+	return 0;
+}
+
+/* A profile without its PSCI_VERSION: what KVM still holds when pinvm answers PSCI. */
+static void machine_profile_without_psci(const struct fwprofile *in, struct fwprofile *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < in->nr; i++)
+		if (in->regs[i].id != FWPROFILE_PSCI_VERSION)
+			out->regs[out->nr++] = in->regs[i];
+}
+
+static uint32_t machine_profile_psci(const struct fwprofile *p)
+{
+	for (unsigned int i = 0; i < p->nr; i++)
+		if (p->regs[i].id == FWPROFILE_PSCI_VERSION)
+			return (uint32_t)p->regs[i].value;
+	return PINVM_PSCI_0_2;
+}
+
+/*
+ * The firmware view, and who answers PSCI (--psci-impl): KVM, pinned through
+ * KVM_REG_ARM_PSCI_VERSION (or a profile replayed into its registers), or
+ * pinvm's own firmware behind KVM's SMCCC filter. auto: KVM when it can give
+ * what is asked, else pinvm's firmware when the filter exists.
+ */
+static int machine_firmware(struct machine *m, char *why, size_t why_size)
+{
+	const struct machine_config *cfg = m->cfg;
+	bool filter = machine_has_smccc_filter(m);
+	char kvm_why[512];
+	int r;
+
+	m->psci_impl = PSCI_IMPL_KVM;
+	if (cfg->psci_impl == PSCI_IMPL_PINVM && !filter) {
+		log_say(why, why_size, "--psci-impl pinvm needs KVM's SMCCC filter (Linux 6.4 or later); this host runs Linux %s",
+			m->host.release);
+		return -ENOTSUP;
+	}
+
+	if (m->fw_replay) {
+		struct fwprofile rest;
+		uint32_t want = machine_profile_psci(m->fw_replay);
+
+		if (cfg->psci_impl != PSCI_IMPL_PINVM) {
+			r = machine_apply_fw_profile(m, why, why_size);
+			if (r != -ENOTSUP || cfg->psci_impl == PSCI_IMPL_KVM || !filter ||
+			    want == PINVM_PSCI_0_1)
+				return r;
+		}
+		/* pinvm answers PSCI; KVM keeps the rest of the view. */
+		machine_profile_without_psci(m->fw_replay, &rest);
+		memset(&m->fw_report, 0, sizeof(m->fw_report));
+		r = fwregs_apply(m->vcpu_fds, m->nr_vcpus, &rest, &m->fw_report);
+		if (r == -ENOTSUP) {
+			log_say(why, why_size, "firmware profile %s cannot be honoured by this host (Linux %s), even with pinvm's PSCI firmware: %u mismatch%s",
+				cfg->fw_profile_path ? cfg->fw_profile_path : "(recorded)",
+				m->host.release, m->fw_report.nr_refused,
+				m->fw_report.nr_refused == 1 ? "" : "es");
+			return r;
+		}
+		if (r) {
+			log_say(why, why_size, "cannot list the firmware registers (KVM_GET_REG_LIST): %s",
+				strerror(-r));
+			return r;
+		}
+		return machine_use_psci_fw(m, want, why, why_size);
+	}
+
+	if (cfg->psci == PINVM_PSCI_0_1 || cfg->psci_impl == PSCI_IMPL_KVM ||
+	    (cfg->psci == PSCI_PIN_HOST && cfg->psci_impl == PSCI_IMPL_AUTO))
+		return machine_pin_psci(m, why, why_size);
+	if (cfg->psci_impl == PSCI_IMPL_AUTO) {
+		r = machine_pin_psci(m, kvm_why, sizeof(kvm_why));
+		if (r != -ENOTSUP)
+			return r;
+		if (!filter) {
+			log_say(why, why_size, "%s, or Linux 6.4 or later for pinvm's own PSCI firmware (--psci-impl pinvm)",
+				kvm_why);
+			return r;
+		}
+	}
+	/* pinvm's firmware; "host": the version KVM offers by default. */
+	if (cfg->psci == PSCI_PIN_HOST) {
+		if (psci_get(m->vcpu_fds[0], &m->psci_version))
+			m->psci_version = PINVM_PSCI_0_2;
+		return machine_use_psci_fw(m, m->psci_version, why, why_size);
+	}
+	return machine_use_psci_fw(m, cfg->psci, why, why_size);
 }
 
 int machine_setup(struct machine *m, char *why, size_t why_size)
@@ -273,15 +421,19 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 			return r;
 		}
 	}
+	for (unsigned int i = 0; i < cfg->nr_cpus; i++) {
+		m->vcpu_fds[i] = m->vcpus[i].fd;
+		power_set_mpidr(&m->power, i, m->vcpus[i].mpidr);
+	}
 	/* The firmware view: a profile's (every register) or the --psci pin alone. */
-	if (m->fw_replay)
-		r = machine_apply_fw_profile(m, why, why_size);
-	else
-		r = machine_pin_psci(m, why, why_size);
+	r = machine_firmware(m, why, why_size);
 	if (r)
 		return r;
 	if (cfg->fw_record && !m->fw_replay) {
 		r = fwregs_record(m->vcpus[0].fd, &m->fw_recorded);
+		/* With pinvm's firmware KVM's register is not what the guest sees. */
+		if (!r && m->psci_impl == PSCI_IMPL_PINVM)
+			r = fwprofile_set(&m->fw_recorded, FWPROFILE_PSCI_VERSION, m->psci_version);
 		if (r) {
 			log_say(why, why_size, "cannot read the firmware registers: %s", strerror(-r));
 			return r;
@@ -294,7 +446,7 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 	 * cap. Without it (--no-suspend) KVM answers NOT_SUPPORTED itself.
 	 */
 	m->suspend_cap = false;
-	if (m->psci_version >= PINVM_PSCI_1_0 && !cfg->no_suspend &&
+	if (m->psci_impl == PSCI_IMPL_KVM && m->psci_version >= PINVM_PSCI_1_0 && !cfg->no_suspend &&
 	    vm_check_cap(m->vm.vm_fd, KVM_CAP_ARM_SYSTEM_SUSPEND)) {
 		struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_SYSTEM_SUSPEND };
 
@@ -327,6 +479,7 @@ void machine_get_info(const struct machine *m, struct machine_info *ret)
 	ret->dtb_size = m->dtb ? boot_dtb_size(m) : 0;
 	ret->fw_report = &m->fw_report;
 	ret->fw_recorded = m->cfg->fw_record ? &m->fw_recorded : NULL;
+	ret->psci_impl = m->psci_impl;
 }
 
 void machine_close(struct machine *m)

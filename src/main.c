@@ -41,6 +41,7 @@ enum {
 	EXIT_RESET = 4,
 	EXIT_VENDOR_RESET = 5,
 	EXIT_GUEST_FAILURE = 6,
+	EXIT_ALL_OFF = 9,	/* every vCPU turned itself off without SYSTEM_OFF */
 	EXIT_TIMEOUT = 124,
 	EXIT_SIGNAL_BASE = 128,
 };
@@ -73,12 +74,16 @@ static void usage_run(FILE *out)
 		"      --gic auto|v2|v3     interrupt controller (default auto: v3, else v2)\n"
 		"      --psci VERSION       pin the guest's PSCI version: 0.1 0.2 1.0 1.1 1.2 1.3\n"
 		"                           or host (default: keep KVM's, and report it)\n"
+		"      --psci-impl auto|kvm|pinvm  who answers PSCI: KVM (pinned), or pinvm's own\n"
+		"                           firmware behind KVM's SMCCC filter (Linux 6.4+);\n"
+		"                           auto (default): KVM if it can give the version\n"
+		"      --log-psci           an event-log record for every PSCI call (pinvm's firmware)\n"
 		"      --fw-profile FILE    the guest's whole firmware view: record it in FILE\n"
 		"                           if FILE does not exist, else replay it (refusing\n"
 		"                           a host that cannot); docs/firmware-profiles.md\n"
 		"      --on-reset restart|exit  guest reset: restart in-process (default) or exit 4/5\n"
 		"      --max-resets N       restarts allowed before exiting 4 (default 16)\n"
-		"      --no-suspend         answer PSCI SYSTEM_SUSPEND with DENIED\n"
+		"      --no-suspend         no PSCI SYSTEM_SUSPEND (NOT_SUPPORTED)\n"
 		"      --timeout SECONDS    stop the guest after SECONDS, exit 124\n"
 		"      --event-log FILE     JSON lines of every event (docs/event-log.md)\n"
 		"      --dump-dtb FILE      write the guest's device tree and exit without running\n"
@@ -91,7 +96,8 @@ static void usage_run(FILE *out)
 		"\n"
 		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
 		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
-		"      5 vendor reset, 6 guest/vCPU failure, 124 timeout, 128+N signal N,\n"
+		"      5 vendor reset, 6 guest/vCPU failure, 9 every vCPU off without SYSTEM_OFF,\n"
+		"      124 timeout, 128+N signal N,\n"
 		"      159 blocked system call (seccomp).\n");
 }
 
@@ -121,7 +127,7 @@ static int usage_error(const char *fmt, ...)
 enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
-	OPT_USER, OPT_NO_SECCOMP,
+	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI,
 };
 
 /* Hardening options (docs/security.md); main.c alone uses them. */
@@ -149,6 +155,8 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "fw-profile", required_argument, NULL, OPT_FW_PROFILE },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "psci-impl", required_argument, NULL, OPT_PSCI_IMPL },
+		{ "log-psci", no_argument, NULL, OPT_LOG_PSCI },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -210,6 +218,21 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 				return usage_error("--psci: '%s' is not one of 0.1 0.2 1.0 1.1 1.2 1.3 host",
 						   optarg);
 			cfg->psci_explicit = true;
+			break;
+		case OPT_PSCI_IMPL: {
+			static const char *const names[] = { "auto", "kvm", "pinvm", NULL };
+			static const enum psci_impl impls[] = {
+				PSCI_IMPL_AUTO, PSCI_IMPL_KVM, PSCI_IMPL_PINVM,
+			};
+			int i = keyword_index(optarg, names);
+
+			if (i < 0)
+				return usage_error("--psci-impl: '%s' is not auto, kvm or pinvm", optarg);
+			cfg->psci_impl = impls[i];
+			break;
+		}
+		case OPT_LOG_PSCI:
+			cfg->log_psci = true;
 			break;
 		case OPT_ON_RESET: {
 			static const char *const names[] = { "restart", "exit", NULL };
@@ -287,6 +310,8 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		return usage_error("--kernel: empty file name");
 	if (cfg->initrd_path && !*cfg->initrd_path)
 		return usage_error("--initrd: empty file name");
+	if (cfg->psci == PINVM_PSCI_0_1 && cfg->psci_impl == PSCI_IMPL_PINVM)
+		return usage_error("--psci 0.1 is KVM's only: pinvm's firmware gives 0.2 to 1.3");
 	return 0;
 }
 
@@ -387,6 +412,8 @@ static int stop_status(const struct stop *s)
 		return EXIT_TIMEOUT;
 	case STOP_SIGNAL:
 		return EXIT_SIGNAL_BASE + s->signo;
+	case STOP_ALL_OFF:
+		return EXIT_ALL_OFF;
 	case STOP_FAILURE:
 	case STOP_NONE:
 		break;
@@ -420,6 +447,10 @@ static void stop_describe(const struct stop *s, const struct machine_config *cfg
 		break;
 	case STOP_FAILURE:
 		snprintf(buf, size, "guest failure: %s", s->reason);
+		break;
+	case STOP_ALL_OFF:
+		snprintf(buf, size, "every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vCPU %u was the last",
+			 s->vcpu);
 		break;
 	case STOP_TIMEOUT:
 		snprintf(buf, size, "timeout after %u s", cfg->timeout);
@@ -500,6 +531,7 @@ static int cmd_run(int argc, char **argv)
 	struct evlog log;
 	char why[512] = "";
 	char ver[16], desc[256], name[128];
+	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;
 
@@ -581,9 +613,10 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	psci_version_str(mi.psci_version, ver, sizeof(ver));
-	evlog_emit(&log, "start", "\"psci\":\"%s\",\"psci_pinned\":%s,\"vcpus\":%u,\"mem\":%" PRIu64
+	impl = mi.psci_impl == PSCI_IMPL_PINVM ? "pinvm" : "kvm";
+	evlog_emit(&log, "start", "\"psci\":\"%s\",\"psci_pinned\":%s,\"psci_impl\":\"%s\",\"vcpus\":%u,\"mem\":%" PRIu64
 		   ",\"gic\":\"v%d\",\"host_kernel\":%s", ver,
-		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", cfg.nr_cpus, cfg.ram_size,
+		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", impl, cfg.nr_cpus, cfg.ram_size,
 		   mi.gic_version, evlog_json_str(mi.host_release, name, sizeof(name)));
 
 	r = runloop_run(&m, &stop, why, sizeof(why));
@@ -605,7 +638,8 @@ static int cmd_run(int argc, char **argv)
 		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, mi.restarts);
 	}
 	if (!quiet)
-		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs; exit %d", desc, ver, mi.restarts,
+		pr_summary("%s; PSCI %s%s; %u restarts; ran %.3fs; exit %d", desc, ver,
+			   mi.psci_impl == PSCI_IMPL_PINVM ? " (pinvm's firmware)" : "", mi.restarts,
 			   evlog_elapsed(&log), status);
 out:
 	machine_close(&m);

@@ -186,7 +186,8 @@ static bool runloop_op_sync_power(void *ctx, unsigned int self)
 {
 	struct machine *m = ctx;
 
-	if (m->nr_vcpus < 2)
+	/* pinvm's firmware keeps the table exact itself; one vCPU has no others. */
+	if (m->vcpu_env.fw || m->nr_vcpus < 2)
 		return !runloop_stopping(m);
 	if (!runloop_pause_others(m, self))
 		return false;
@@ -232,6 +233,36 @@ static void runloop_op_parked(void *ctx)
 	pthread_mutex_unlock(&m->lock);
 }
 
+static void runloop_op_wake(void *ctx, unsigned int target)
+{
+	struct machine *m = ctx;
+
+	(void)target;	/* every waiting thread looks at its own row */
+	pthread_mutex_lock(&m->lock);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * The table changes under its own lock and the waker broadcasts under
+ * m->lock afterwards, so a start is never missed. (Lock order: m->lock,
+ * then the power table's.) A waiting thread is not counted as paused:
+ * pausing is for KVM's PSCI only (sync_power).
+ */
+static bool runloop_op_wait_start(void *ctx, unsigned int self, uint64_t *entry,
+				  uint64_t *context, bool *big_endian)
+{
+	struct machine *m = ctx;
+	bool started = false;
+
+	pthread_mutex_lock(&m->lock);
+	while (!runloop_stopping(m) &&
+	       !(started = power_started(&m->power, self, entry, context, big_endian)))
+		pthread_cond_wait(&m->cond, &m->lock);
+	pthread_mutex_unlock(&m->lock);
+	return started;
+}
+
 const struct vcpu_ops runloop_vcpu_ops = {
 	.stopping = runloop_op_stopping,
 	.stop = runloop_op_stop,
@@ -239,6 +270,8 @@ const struct vcpu_ops runloop_vcpu_ops = {
 	.sync_power = runloop_op_sync_power,
 	.next_boot = runloop_op_next_boot,
 	.parked = runloop_op_parked,
+	.wake = runloop_op_wake,
+	.wait_start = runloop_op_wait_start,
 };
 
 /* ---- threads and boots ---- */
@@ -435,6 +468,9 @@ static void runloop_log_stop(struct machine *m, const struct stop *s)
 		break;
 	case STOP_ESCAPE:
 		evlog_emit(m->log, "escape", NULL);
+		break;
+	case STOP_ALL_OFF:
+		evlog_emit(m->log, "all_off", "\"vcpu\":%u", s->vcpu);
 		break;
 	case STOP_NONE:
 	case STOP_RESET_LIMIT:

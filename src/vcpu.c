@@ -20,6 +20,7 @@
 #include "pinvm/mmio.h"
 #include "pinvm/power.h"
 #include "pinvm/psci.h"
+#include "pinvm/psci_fw.h"
 #include "pinvm/vmexit.h"
 
 #if !defined(__aarch64__)
@@ -28,6 +29,9 @@
 
 /* PSTATE after reset: EL1h (M = 0b0101) with D, A, I and F masked */
 #define PSTATE_EL1H_DAIF	0x3c5ULL
+/* SCTLR_EL1 and its EE bit (data accesses at EL1 big-endian) */
+#define VCPU_REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SCTLR_EL1_EE		(1ULL << 25)
 
 int vcpu_create(struct vcpu *vcpu, const struct vcpu_env *env, int vm_fd, unsigned int id,
 		size_t run_size)
@@ -299,6 +303,14 @@ static void vcpu_wakeup(struct vcpu *vcpu)
 	uint64_t entry, context;
 	int r;
 
+	if (vcpu->standby) {
+		/* CPU_SUSPEND's standby ends with the interrupt that woke it. */
+		vcpu->standby = false;
+		r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_RUNNABLE);
+		if (r)
+			vcpu_fail(vcpu, "cannot end CPU_SUSPEND's standby: %s", strerror(-r));
+		return;
+	}
 	evlog_emit(vcpu->env->log, "wakeup", "\"vcpu\":%u", vcpu->id);
 	if (!power_wake(vcpu->env->power, vcpu->id, &entry, &context))
 		return;	/* not ours to resume: let KVM_RUN carry on */
@@ -316,6 +328,149 @@ static void vcpu_wakeup(struct vcpu *vcpu)
 		vcpu_fail(vcpu, "cannot resume after SYSTEM_SUSPEND: %s", strerror(-r));
 }
 
+/* ---- pinvm's PSCI firmware (the SMCCC filter forwards PSCI calls) ---- */
+
+/*
+ * A CPU_ON start, on the target's own thread: the reset KVM's CPU_ON does
+ * (KVM_ARM_VCPU_INIT: registers zero, PSTATE EL1h with DAIF masked, MMU
+ * off), runnable, at @entry with @context in x0, the caller's endianness.
+ */
+static int vcpu_start(struct vcpu *vcpu, uint64_t entry, uint64_t context, bool big_endian)
+{
+	uint64_t sctlr;
+	int r;
+
+	r = vcpu_reinit(vcpu);
+	/* INIT keeps a secondary's POWER_OFF feature: it is STOPPED until this. */
+	if (!r)
+		r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_RUNNABLE);
+	if (!r && big_endian) {
+		r = vcpu_get_reg(vcpu, VCPU_REG_SCTLR_EL1, &sctlr);
+		if (!r)
+			r = vcpu_set_reg(vcpu, VCPU_REG_SCTLR_EL1, sctlr | SCTLR_EL1_EE);
+	}
+	if (!r)
+		r = vcpu_set_boot_regs(vcpu, entry, context);
+	return r;
+}
+
+/* An off vCPU waits, outside KVM_RUN, for a CPU_ON. Returns: false when the boot stops. */
+static bool vcpu_wait_start(struct vcpu *vcpu)
+{
+	const struct vcpu_env *env = vcpu->env;
+	uint64_t entry, context;
+	bool be;
+	int r;
+
+	if (!env->ops->wait_start(env->ctx, vcpu->id, &entry, &context, &be))
+		return false;
+	r = vcpu_start(vcpu, entry, context, be);
+	if (r) {
+		vcpu_fail(vcpu, "cannot start vCPU %u for CPU_ON: %s", vcpu->id, strerror(-r));
+		return false;
+	}
+	return true;
+}
+
+static void vcpu_log_psci(struct vcpu *vcpu, const struct psci_fw_call *c,
+			  const struct psci_fw_result *res)
+{
+	const char *fn = psci_fw_fn_name(c->fid), *ret = psci_fw_ret_name((int64_t)res->x0);
+
+	evlog_emit(vcpu->env->log, "psci", "\"vcpu\":%u,\"conduit\":\"%s\",\"fid\":\"0x%08" PRIx32
+		   "\",\"function\":\"%s\",\"args\":[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\",\"0x%"
+		   PRIx64 "\"],\"result\":\"%s\",\"x0\":\"0x%" PRIx64 "\",\"action\":\"%s\"",
+		   vcpu->id, c->smc ? "smc" : "hvc", c->fid, fn ? fn : "unknown",
+		   c->x1, c->x2, c->x3, ret ? ret : "value", res->x0,
+		   psci_fw_action_name(res->action));
+}
+
+/*
+ * A PSCI call the filter forwarded: the firmware's answer into x0..x3 (as
+ * KVM's smccc_set_retval() writes them), then its action.
+ * Returns: true when the vCPU goes on running; false when it turned itself
+ * off (CPU_OFF) and must wait for a CPU_ON.
+ */
+static bool vcpu_hypercall(struct vcpu *vcpu, uint32_t fid, bool smc)
+{
+	const struct vcpu_env *env = vcpu->env;
+	struct psci_fw_call c = { .vcpu = vcpu->id, .fid = fid, .smc = smc };
+	struct psci_fw_result res;
+	uint64_t sctlr = 0;
+	int r;
+
+	r = vcpu_get_reg(vcpu, PINVM_REG_X(1), &c.x1);
+	if (!r)
+		r = vcpu_get_reg(vcpu, PINVM_REG_X(2), &c.x2);
+	if (!r)
+		r = vcpu_get_reg(vcpu, PINVM_REG_X(3), &c.x3);
+	/* Only CPU_ON reads the caller's endianness: its target starts with it. */
+	if (!r && (fid == PSCI_0_2_FN_CPU_ON || fid == PSCI_0_2_FN64_CPU_ON)) {
+		r = vcpu_get_reg(vcpu, VCPU_REG_SCTLR_EL1, &sctlr);
+		c.big_endian = sctlr & SCTLR_EL1_EE;
+	}
+	if (r) {
+		vcpu_fail(vcpu, "cannot read the arguments of PSCI call 0x%08" PRIx32 ": %s", fid,
+			  strerror(-r));
+		return true;
+	}
+	psci_fw_call(env->fw, &c, &res);
+	if (env->log_psci)
+		vcpu_log_psci(vcpu, &c, &res);
+
+	r = vcpu_set_reg(vcpu, PINVM_REG_X(0), res.x0);
+	/* x1..x3 are zero after every call; write only those that are not. */
+	if (!r && c.x1)
+		r = vcpu_set_reg(vcpu, PINVM_REG_X(1), 0);
+	if (!r && c.x2)
+		r = vcpu_set_reg(vcpu, PINVM_REG_X(2), 0);
+	if (!r && c.x3)
+		r = vcpu_set_reg(vcpu, PINVM_REG_X(3), 0);
+	if (r) {
+		vcpu_fail(vcpu, "cannot return from PSCI call 0x%08" PRIx32 ": %s", fid, strerror(-r));
+		return true;
+	}
+
+	switch (res.action) {
+	case PSCI_FW_RESUME:
+		if ((fid == PSCI_1_0_FN_SYSTEM_SUSPEND || fid == PSCI_1_0_FN64_SYSTEM_SUSPEND) &&
+		    (int64_t)res.x0 == PSCI_RET_DENIED)
+			vcpu_log_suspend(vcpu, c.x1, c.x2, "denied");
+		break;
+	case PSCI_FW_STOP:
+		vcpu_stop(vcpu, &res.stop);
+		break;
+	case PSCI_FW_CPU_ON:
+		env->ops->wake(env->ctx, res.target);
+		break;
+	case PSCI_FW_STANDBY:
+		r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_SUSPENDED);
+		if (r)
+			vcpu_fail(vcpu, "KVM_SET_MP_STATE(SUSPENDED) for CPU_SUSPEND: %s", strerror(-r));
+		else
+			vcpu->standby = true;
+		break;
+	case PSCI_FW_SYSTEM_SUSPEND:
+		vcpu_log_suspend(vcpu, res.entry, res.context, "suspended");
+		r = vcpu_set_mp_state(vcpu, KVM_MP_STATE_SUSPENDED);
+		if (r) {
+			power_set(env->power, vcpu->id, POWER_ON);
+			vcpu_fail(vcpu, "KVM_SET_MP_STATE(SUSPENDED): %s", strerror(-r));
+		}
+		break;
+	case PSCI_FW_CPU_OFF:
+		if (res.last) {
+			struct stop stop = { .kind = STOP_ALL_OFF, .vcpu = vcpu->id };
+
+			vcpu_stop(vcpu, &stop);
+		}
+		/* KVM_GET_MP_STATE stays truthful for whoever asks. */
+		(void)vcpu_set_mp_state(vcpu, KVM_MP_STATE_STOPPED);
+		return false;
+	}
+	return true;
+}
+
 /*
  * KVM finishes an MMIO read (the data into the register, PC past the
  * instruction) at the next KVM_RUN. A vCPU that parks after an MMIO exit
@@ -328,6 +483,14 @@ static void vcpu_complete_exit(struct vcpu *vcpu)
 	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	(void)ioctl(vcpu->fd, KVM_RUN, 0);
 	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+}
+
+/* ON or SUSPENDED: KVM_RUN runs it (or waits in KVM for its wake-up). */
+static bool vcpu_powered(struct vcpu *vcpu)
+{
+	enum power_state st = power_get(vcpu->env->power, vcpu->id);
+
+	return st == POWER_ON || st == POWER_SUSPENDED;
 }
 
 /* One boot of this vCPU: KVM_RUN and its exits until the machine stops. */
@@ -344,6 +507,9 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 		env->ops->checkpoint(env->ctx);
 		if (env->ops->stopping(env->ctx))
 			break;
+		/* With pinvm's firmware an off vCPU is never in KVM_RUN. */
+		if (env->fw && !vcpu_powered(vcpu) && !vcpu_wait_start(vcpu))
+			break;
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0)
 			err = errno;
 		incomplete = false;
@@ -351,7 +517,7 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 			/* Kicked; the loop looks at the stop flag before the next KVM_RUN. */
 			__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 
-		vmexit_decide(run, err, vcpu->id, &a);
+		vmexit_decide(run, err, env->fw != NULL, vcpu->id, &a);
 		switch (a.kind) {
 		case VMEXIT_RESUME:
 			break;
@@ -370,6 +536,9 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 		case VMEXIT_WAKEUP:
 			vcpu_wakeup(vcpu);
 			break;
+		case VMEXIT_HYPERCALL:
+			(void)vcpu_hypercall(vcpu, a.fid, a.smc);
+			break;
 		}
 	}
 	if (incomplete)
@@ -385,6 +554,7 @@ void *vcpu_thread(void *arg)
 	vcpu_self_run = vcpu->run;
 	/* Between boots (in-process restarts) the thread waits in next_boot. */
 	while (env->ops->next_boot(env->ctx, &boot)) {
+		vcpu->standby = false;
 		vcpu_run_boot(vcpu);
 		env->ops->parked(env->ctx);
 	}

@@ -10,6 +10,7 @@
 
 #include <linux/kvm.h>
 
+#include "pinvm/kvm-compat.h"
 #include "pinvm/psci.h"
 
 static void vmexit_fail(struct vmexit_action *a, const char *fmt, ...)
@@ -67,7 +68,7 @@ static void vmexit_system_event(const struct kvm_run *run, struct vmexit_action 
 	}
 }
 
-void vmexit_decide(const struct kvm_run *run, int run_errno, unsigned int vcpu,
+void vmexit_decide(const struct kvm_run *run, int run_errno, bool forwarded, unsigned int vcpu,
 		   struct vmexit_action *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -97,6 +98,17 @@ void vmexit_decide(const struct kvm_run *run, int run_errno, unsigned int vcpu,
 		vmexit_system_event(run, a);
 		break;
 	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_HYPERCALL:
+		if (!forwarded) {
+			vmexit_fail(a, "KVM_EXIT_HYPERCALL 0x%llx without pinvm's PSCI firmware",
+				    (unsigned long long)run->hypercall.nr);
+			break;
+		}
+		a->kind = VMEXIT_HYPERCALL;
+		a->fid = (uint32_t)run->hypercall.nr;
+		/* flags since Linux 6.4; the 6.1 headers call its low half longmode */
+		a->smc = run->hypercall.longmode & KVM_HYPERCALL_EXIT_SMC;
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		vmexit_fail(a, "KVM_EXIT_FAIL_ENTRY (hardware_entry_failure_reason 0x%llx, cpu %u)",

@@ -26,11 +26,27 @@
 #define PSCI_1_3_OFF_TYPE_HIBERNATE_OFF	(1U << 0)
 #endif
 
-/* Linux 6.4: SMCCC filter, a VM device attribute (group 0, attr 0) */
+/*
+ * Linux 6.4: SMCCC filter, a VM device attribute (group 0, attr 0) whose
+ * value is struct kvm_smccc_filter (24 bytes: pad[15]); the actions are an
+ * enum in the uapi, so the whole block is guarded by the group's name.
+ */
 #ifndef KVM_ARM_VM_SMCCC_CTRL
 #define KVM_ARM_VM_SMCCC_CTRL		0
 #define KVM_ARM_VM_SMCCC_FILTER		0
+enum kvm_smccc_filter_action {
+	KVM_SMCCC_FILTER_HANDLE = 0,
+	KVM_SMCCC_FILTER_DENY,
+	KVM_SMCCC_FILTER_FWD_TO_USER,
+};
+struct kvm_smccc_filter {
+	__u32 base;
+	__u32 nr_functions;
+	__u8 action;
+	__u8 pad[15];
+};
 #endif
+_Static_assert(sizeof(struct kvm_smccc_filter) == 24, "struct kvm_smccc_filter is 24 bytes");
 
 /* Linux 6.15: second vendor hypervisor service bitmap (resets to 0) */
 #ifndef KVM_REG_ARM_VENDOR_HYP_BMAP_2

@@ -26,10 +26,18 @@
 #include "pinvm/loader.h"
 #include "pinvm/mmio.h"
 #include "pinvm/power.h"
+#include "pinvm/psci_fw.h"
 #include "pinvm/stop.h"
 #include "pinvm/uartio.h"
 #include "pinvm/vcpu.h"
 #include "pinvm/vm.h"
+
+/* Who answers the guest's PSCI calls (--psci-impl). */
+enum psci_impl {
+	PSCI_IMPL_AUTO,		/* KVM when it can give the version, else pinvm's firmware */
+	PSCI_IMPL_KVM,		/* KVM's PSCI, pinned through KVM_REG_ARM_PSCI_VERSION */
+	PSCI_IMPL_PINVM,	/* pinvm's own firmware behind KVM's SMCCC filter (Linux 6.4+) */
+};
 
 struct machine_config {
 	const char *kernel_path;
@@ -39,6 +47,8 @@ struct machine_config {
 	uint64_t ram_size;
 	enum gic_want gic;
 	uint32_t psci;			/* PSCI_PIN_HOST or PSCI_VERSION(maj, min) */
+	enum psci_impl psci_impl;	/* AUTO, KVM or PINVM; never AUTO after machine_setup() */
+	bool log_psci;			/* --log-psci: a "psci" event-log record per call (pinvm's firmware) */
 	bool no_suspend;		/* SYSTEM_SUSPEND not offered (KVM's capability off) */
 	bool on_reset_exit;		/* --on-reset exit */
 	unsigned int max_resets;
@@ -61,11 +71,14 @@ struct machine {
 	struct gic gic;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;		/* created so far */
+	int vcpu_fds[LAYOUT_MAX_VCPUS];
 	struct vcpu_env vcpu_env;	/* what every vCPU knows of the machine */
 	struct power power;
 	struct mmio_bus mmio;
 	unsigned int ring_page;		/* coalesced MMIO ring's page in kvm_run, 0: none */
-	uint32_t psci_version;		/* effective, read back from KVM */
+	uint32_t psci_version;		/* effective: read back from KVM, or pinvm's firmware's */
+	enum psci_impl psci_impl;	/* KVM or PINVM: who answers PSCI */
+	struct psci_fw psci_fw;		/* PSCI_IMPL_PINVM */
 	/* Firmware profile: replayed (cfg->fw_profile, or what was recorded), its report */
 	const struct fwprofile *fw_replay;
 	struct fwprofile fw_recorded;	/* cfg->fw_record: the view of the first boot */
@@ -112,6 +125,7 @@ struct machine_info {
 	size_t dtb_size;
 	const struct fwprofile_report *fw_report;
 	const struct fwprofile *fw_recorded;	/* NULL unless cfg->fw_record */
+	enum psci_impl psci_impl;
 };
 
 /**

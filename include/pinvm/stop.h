@@ -21,6 +21,7 @@ enum stop_kind {
 	STOP_SIGNAL,		/* signo */
 	STOP_ESCAPE,		/* Ctrl-A x on the console */
 	STOP_RESET_LIMIT,	/* a reset beyond --max-resets; reason: "reset" or "reset2" */
+	STOP_ALL_OFF,		/* every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vcpu: the last */
 };
 
 struct stop {

@@ -23,6 +23,7 @@ struct evlog;
 struct kvm_run;
 struct mmio_bus;
 struct power;
+struct psci_fw;
 
 /* The signal that kicks a vCPU thread out of KVM_RUN (vcpu_kick()). */
 #define VCPU_KICK_SIGNAL	SIGUSR1
@@ -48,6 +49,15 @@ struct vcpu_ops {
 	bool (*next_boot)(void *ctx, unsigned int *seen);
 	/* This thread's part of the boot is over (it is out of KVM_RUN for good). */
 	void (*parked)(void *ctx);
+	/* pinvm's PSCI firmware: vCPU @target was made ON_PENDING; wake its thread. */
+	void (*wake)(void *ctx, unsigned int target);
+	/*
+	 * pinvm's PSCI firmware: this vCPU (@self) is off; wait, outside
+	 * KVM_RUN, until a CPU_ON gives it a start (power_started()).
+	 * Returns: true with the start; false when the boot is stopping.
+	 */
+	bool (*wait_start)(void *ctx, unsigned int self, uint64_t *entry, uint64_t *context,
+			   bool *big_endian);
 };
 
 struct vcpu_env {
@@ -55,6 +65,9 @@ struct vcpu_env {
 	struct evlog *log;
 	struct power *power;
 	bool no_suspend;		/* defence: KVM is not asked for SYSTEM_SUSPEND then */
+	/* pinvm's own PSCI firmware answers (the SMCCC filter forwards PSCI); NULL: KVM's */
+	const struct psci_fw *fw;
+	bool log_psci;			/* an event-log record per forwarded PSCI call */
 	const struct vcpu_ops *ops;
 	void *ctx;
 };
@@ -69,6 +82,7 @@ struct vcpu {
 	uint32_t features0;	/* KVM_ARM_VCPU_INIT features[0], reused on re-init */
 	pthread_t thread;
 	bool thread_started;	/* written under the run loop's lock, before any boot starts */
+	bool standby;		/* in CPU_SUSPEND's standby (pinvm's firmware): RUNNABLE on wake-up */
 };
 
 /**

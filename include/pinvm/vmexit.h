@@ -9,6 +9,7 @@
 #define PINVM_VMEXIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "pinvm/stop.h"
 
@@ -20,6 +21,7 @@ enum vmexit_kind {
 	VMEXIT_STOP,		/* the boot ends: .stop */
 	VMEXIT_SUSPEND,		/* PSCI SYSTEM_SUSPEND: entry in x1, context in x2 */
 	VMEXIT_WAKEUP,		/* a vCPU in KVM_MP_STATE_SUSPENDED has a wake-up event */
+	VMEXIT_HYPERCALL,	/* a PSCI call the SMCCC filter forwarded: .fid, .smc */
 };
 
 struct vmexit_action {
@@ -30,15 +32,19 @@ struct vmexit_action {
 	 * and pstate.
 	 */
 	struct stop stop;
+	uint32_t fid;		/* VMEXIT_HYPERCALL: the function id (x0's low 32 bits) */
+	bool smc;		/* VMEXIT_HYPERCALL: SMC #0, not HVC #0 */
 };
 
 /**
  * vmexit_decide() - the action for vCPU @vcpu after KVM_RUN returned.
  * @run: its kvm_run (read only when @run_errno is 0).
  * @run_errno: 0 when KVM_RUN returned 0, else its errno.
+ * @forwarded: the SMCCC filter forwards PSCI to pinvm (its own firmware
+ *	answers); without it a KVM_EXIT_HYPERCALL is a failure.
  * @ret: filled whole.
  */
-void vmexit_decide(const struct kvm_run *run, int run_errno, unsigned int vcpu,
+void vmexit_decide(const struct kvm_run *run, int run_errno, bool forwarded, unsigned int vcpu,
 		   struct vmexit_action *ret);
 
 #endif

@@ -14,16 +14,18 @@
 
 static struct kvm_run run;
 static struct vmexit_action act;
+static bool forwarded;
 
 static void setup(void)
 {
 	memset(&run, 0, sizeof(run));
 	memset(&act, 0xa5, sizeof(act));	/* decide must fill it whole */
+	forwarded = false;
 }
 
 static void decide(int err)
 {
-	vmexit_decide(&run, err, 3, &act);
+	vmexit_decide(&run, err, forwarded, 3, &act);
 }
 
 static void system_event(uint32_t type, uint32_t ndata, uint64_t data0)
@@ -134,10 +136,35 @@ START_TEST(test_failures)
 	decide(0);
 	ck_assert_str_eq(act.stop.reason,
 			 "KVM_EXIT_ARM_NISV: MMIO access without a valid syndrome at 0x9000000");
-	run.exit_reason = KVM_EXIT_HYPERCALL;
+	run.exit_reason = KVM_EXIT_DEBUG;
 	decide(0);
 	ck_assert_int_eq(act.kind, VMEXIT_STOP);
-	ck_assert_str_eq(act.stop.reason, "unhandled KVM exit reason 3");
+	ck_assert_str_eq(act.stop.reason, "unhandled KVM exit reason 4");
+}
+END_TEST
+
+START_TEST(test_hypercall)
+{
+	run.exit_reason = KVM_EXIT_HYPERCALL;
+	run.hypercall.nr = 0xffffffff84000003ULL;	/* CPU_ON, x0 with junk above */
+	run.hypercall.longmode = KVM_HYPERCALL_EXIT_SMC;
+	/* Not forwarded by pinvm's filter: KVM should never have sent it. */
+	decide(0);
+	ck_assert_int_eq(act.kind, VMEXIT_STOP);
+	ck_assert_int_eq(act.stop.kind, STOP_FAILURE);
+	ck_assert_str_eq(act.stop.reason,
+			 "KVM_EXIT_HYPERCALL 0xffffffff84000003 without pinvm's PSCI firmware");
+	forwarded = true;
+	decide(0);
+	ck_assert_int_eq(act.kind, VMEXIT_HYPERCALL);
+	ck_assert_uint_eq(act.fid, 0x84000003);
+	ck_assert(act.smc);
+	run.hypercall.longmode = 0;
+	decide(0);
+	ck_assert(!act.smc);
+	/* A kick wins over the stale exit. */
+	decide(EINTR);
+	ck_assert_int_eq(act.kind, VMEXIT_RESUME);
 }
 END_TEST
 
@@ -153,6 +180,7 @@ static Suite *vmexit_suite(void)
 	tcase_add_test(tc, test_power_events);
 	tcase_add_test(tc, test_suspend_wakeup);
 	tcase_add_test(tc, test_failures);
+	tcase_add_test(tc, test_hypercall);
 	suite_add_tcase(s, tc);
 	return s;
 }
