@@ -22,10 +22,10 @@
 
 #include <libfdt.h>
 
+#include "pinvm/conout.h"
 #include "pinvm/console.h"
 #include "pinvm/dtb.h"
 #include "pinvm/fwregs.h"
-#include "pinvm/io.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/psci.h"
@@ -48,10 +48,13 @@ static void say(char *why, size_t size, const char *fmt, ...)
 
 /* ---- console glue: UART output to out_fd, interrupt to the vGIC ---- */
 
+/* Stalls of stdout's reader stop at the ring (conout.h): what does not fit is dropped. */
+#define MACHINE_CONOUT_STOP_MS	500
+
 static void machine_tx_flush_locked(struct machine *m)
 {
-	/* An error means stdout is gone: guest output is dropped. */
-	(void)io_write_all(m->out_fd, m->txbuf, m->txlen);
+	if (m->conout)
+		(void)conout_put(m->conout, m->txbuf, m->txlen);
 	m->txlen = 0;
 }
 
@@ -756,6 +759,8 @@ void machine_teardown(struct machine *m)
 void machine_close(struct machine *m)
 {
 	machine_teardown(m);
+	conout_free(m->conout);
+	m->conout = NULL;
 	free(m->vcpus);
 	m->vcpus = NULL;
 	vm_ram_free(&m->vm);
@@ -1054,6 +1059,15 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 			goto out;
 		}
 	}
+	if (m->out_fd >= 0) {
+		r = conout_new(m->out_fd, CONOUT_RING_SIZE, &m->conout);
+		if (!r)
+			r = conout_start(m->conout);
+		if (r) {
+			say(why, why_size, "cannot start the console output thread: %s", strerror(-r));
+			goto out;
+		}
+	}
 	console_open(&con, cfg->console_none ? -1 : STDIN_FILENO);
 
 	for (;;) {
@@ -1138,6 +1152,8 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 		break;
 	}
 	machine_end_threads(m);
+	if (m->conout)
+		(void)conout_stop(m->conout, MACHINE_CONOUT_STOP_MS);
 	*ret_stop = m->stop;
 	console_close(&con);
 out:
@@ -1147,4 +1163,9 @@ out:
 		(void)close(sig_fd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r;
+}
+
+uint64_t machine_console_dropped(struct machine *m)
+{
+	return m->conout ? conout_dropped(m->conout) : 0;
 }

@@ -532,7 +532,8 @@ static int cmd_run(int argc, char **argv)
 	struct machine_stop stop;
 	struct evlog log;
 	char why[512] = "";
-	char ver[16], desc[256], name[128];
+	char ver[16], desc[256], name[128], drop_note[64] = "";
+	uint64_t dropped;
 	bool quiet = false;
 	int r, status;
 
@@ -642,10 +643,19 @@ static int cmd_run(int argc, char **argv)
 			       stop.pc, stop.pstate);
 		}
 	}
-	evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, m.restarts);
+	/* Output that did not reach stdout (the console ring was full, or stdout stalled or failed). */
+	dropped = machine_console_dropped(&m);
+	if (dropped) {
+		snprintf(drop_note, sizeof(drop_note), "; %" PRIu64 " bytes of console output dropped",
+			 dropped);
+		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u,\"console_dropped\":%" PRIu64,
+			   status, m.restarts, dropped);
+	} else {
+		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, m.restarts);
+	}
 	if (!quiet)
-		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs; exit %d", desc, ver, m.restarts,
-			   evlog_elapsed(&log), status);
+		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs%s; exit %d", desc, ver, m.restarts,
+			   evlog_elapsed(&log), drop_note, status);
 	machine_close(&m);
 	evlog_close(&log);
 	return status;

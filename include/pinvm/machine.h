@@ -28,6 +28,7 @@
 #include "pinvm/vm.h"
 
 struct vcpu;
+struct conout;
 struct kvm_coalesced_mmio_ring;
 
 struct machine_config {
@@ -86,6 +87,7 @@ struct machine {
 	struct uart uart;
 	pthread_mutex_t uart_lock;
 	int out_fd;			/* guest console output, -1 = discard */
+	struct conout *conout;		/* its ring and writer thread (machine_run), NULL: none */
 	char txbuf[4096];
 	size_t txlen;
 	/* THR writes KVM queues in its coalesced MMIO ring instead of exiting (machine.c) */
@@ -171,6 +173,14 @@ size_t machine_dtb_size(const struct machine *m);
  * when a restart's setup failed or threads could not start.
  */
 int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, size_t why_size);
+
+/**
+ * machine_console_dropped() - bytes of guest console output that did not
+ * reach out_fd: the ring was full, stdout failed (EPIPE...), or they were
+ * still in the ring when machine_run() ended (conout.h). Final after
+ * machine_run().
+ */
+uint64_t machine_console_dropped(struct machine *m);
 
 /** machine_request_stop() - record the first stop and wake the event loop. */
 void machine_request_stop(struct machine *m, const struct machine_stop *stop);
