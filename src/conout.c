@@ -12,6 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * At most this much per write(2) (PIPE_BUF on Linux: atomic on a pipe). A
+ * blocking write returns once all of it is taken, so a reader that reads
+ * keeps completing writes, and a writer stuck in one for long has a reader
+ * that does not read; and at most this much of the ring is in flight, of
+ * unknown fate, when the writer is left behind.
+ */
+#define CONOUT_WRITE_MAX	4096
+
 struct conout {
 	int fd;
 	pthread_mutex_t lock;
@@ -23,12 +32,22 @@ struct conout {
 	size_t start;			/* oldest byte; 0 whenever the ring is empty */
 	size_t len;			/* bytes in the ring, those being written included */
 	uint64_t dropped;
+	uint64_t since_ms;		/* CLOCK_MONOTONIC: the writer's current write(2) began */
+	bool writing;			/* the writer is in write(2) (or waiting in poll for room) */
 	bool started;
 	bool stopping;			/* conout_stop() called: nothing more is taken */
 	bool failed;			/* a write error: output is over */
 	bool done;			/* the writer has ended: drained or failed */
 	bool abandoned;			/* left behind, blocked in write(2) */
 };
+
+static uint64_t conout_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 int conout_new(int fd, size_t capacity, struct conout **ret_out)
 {
@@ -104,9 +123,14 @@ static void *conout_writer(void *arg)
 		 */
 		start = out->start;
 		chunk = out->cap - start < out->len ? out->cap - start : out->len;
+		if (chunk > CONOUT_WRITE_MAX)
+			chunk = CONOUT_WRITE_MAX;
+		out->writing = true;
+		out->since_ms = conout_now_ms();
 		pthread_mutex_unlock(&out->lock);
 		n = conout_write_some(out->fd, out->buf + start, chunk);
 		pthread_mutex_lock(&out->lock);
+		out->writing = false;
 		if (out->abandoned) {
 			/* conout_stop() gave up on us; the process is ending. */
 			pthread_mutex_unlock(&out->lock);
@@ -173,9 +197,16 @@ size_t conout_put(struct conout *out, const void *buf, size_t len)
 	return take;
 }
 
-size_t conout_stop(struct conout *out, unsigned int deadline_ms)
+/* Absolute CLOCK_MONOTONIC time of @ms, for pthread_cond_timedwait(). */
+static struct timespec conout_abs(uint64_t ms)
 {
-	struct timespec until;
+	return (struct timespec){ .tv_sec = (time_t)(ms / 1000),
+				  .tv_nsec = (long)(ms % 1000) * 1000000L };
+}
+
+size_t conout_stop(struct conout *out, unsigned int deadline_ms, unsigned int stall_ms)
+{
+	uint64_t deadline;
 	size_t left;
 
 	pthread_mutex_lock(&out->lock);
@@ -190,16 +221,24 @@ size_t conout_stop(struct conout *out, unsigned int deadline_ms)
 		return left;
 	}
 	pthread_cond_signal(&out->data);
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += deadline_ms / 1000;
-	until.tv_nsec += (long)(deadline_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	while (!out->done)
-		if (pthread_cond_timedwait(&out->done_cond, &out->lock, &until) == ETIMEDOUT)
+	deadline = conout_now_ms() + deadline_ms;
+	while (!out->done) {
+		uint64_t now = conout_now_ms(), wake = deadline;
+		struct timespec until;
+
+		if (now >= deadline)
 			break;
+		if (stall_ms) {
+			/* One write(2) that long: its reader does not read. */
+			if (out->writing && now - out->since_ms >= stall_ms)
+				break;
+			/* Look again when it would be (a write may be about to begin). */
+			if ((out->writing ? out->since_ms : now) + stall_ms < wake)
+				wake = (out->writing ? out->since_ms : now) + stall_ms;
+		}
+		until = conout_abs(wake);
+		(void)pthread_cond_timedwait(&out->done_cond, &out->lock, &until);
+	}
 	if (out->done) {
 		pthread_mutex_unlock(&out->lock);
 		pthread_join(out->thread, NULL);
@@ -230,7 +269,7 @@ void conout_free(struct conout *out)
 	if (!out)
 		return;
 	if (out->started && !out->stopping)
-		(void)conout_stop(out, 0);
+		(void)conout_stop(out, 0, 0);
 	if (out->abandoned)
 		return;		/* its writer may still read the ring: the process's exit frees it */
 	pthread_cond_destroy(&out->done_cond);

@@ -48,8 +48,13 @@ static void say(char *why, size_t size, const char *fmt, ...)
 
 /* ---- console glue: UART output to out_fd, interrupt to the vGIC ---- */
 
-/* Stalls of stdout's reader stop at the ring (conout.h): what does not fit is dropped. */
+/*
+ * Stalls of stdout's reader stop at the ring (conout.h): what does not fit
+ * is dropped. At the end pinvm waits up to 500 ms for the ring to drain, and
+ * gives up after 100 ms in one 4 KiB write(2): that reader does not read.
+ */
 #define MACHINE_CONOUT_STOP_MS	500
+#define MACHINE_CONOUT_STALL_MS	100
 
 static void machine_tx_flush_locked(struct machine *m)
 {
@@ -1153,7 +1158,7 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 	}
 	machine_end_threads(m);
 	if (m->conout)
-		(void)conout_stop(m->conout, MACHINE_CONOUT_STOP_MS);
+		(void)conout_stop(m->conout, MACHINE_CONOUT_STOP_MS, MACHINE_CONOUT_STALL_MS);
 	*ret_stop = m->stop;
 	console_close(&con);
 out:

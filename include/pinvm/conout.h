@@ -7,19 +7,21 @@
  *
  * conout_put() never blocks: it takes what fits and counts the rest as
  * dropped. Bytes go out in the order they were put, one write(2) per
- * contiguous stretch of the ring (not one per byte or per put). A write
- * error (EPIPE when the reader has gone, EBADF, EIO...) ends the output:
- * what is in the ring and everything put later is dropped and counted,
- * nothing is reported. The writer thread runs with every signal blocked, so
- * a write to a closed pipe fails with EPIPE instead of raising SIGPIPE in it.
+ * contiguous stretch of the ring of up to 4 KiB (not one per byte or per
+ * put). A write error (EPIPE when the reader has gone, EBADF, EIO...) ends
+ * the output: what is in the ring and everything put later is dropped and
+ * counted, nothing is reported. The writer thread runs with every signal
+ * blocked, so a write to a closed pipe fails with EPIPE instead of raising
+ * SIGPIPE in it.
  * The file descriptor is used as it is: O_NONBLOCK is not set on it (an
  * inherited stdout shares its open file description with the caller's
  * shell); if someone else set it, the writer waits in poll(2) for room.
  *
- * conout_stop() waits for the ring to drain up to a deadline. A writer still
- * blocked in write(2) then is left behind, detached: it ends with the process
- * (exit_group), which follows soon after. Its ring is then never freed
- * (conout_free() leaves it), because that write(2) still reads from it.
+ * conout_stop() waits for the ring to drain up to a deadline, or less when
+ * the reader has stalled. A writer still blocked in write(2) then is left
+ * behind, detached: it ends with the process (exit_group), which follows
+ * soon after. Its ring is then never freed (conout_free() leaves it),
+ * because that write(2) still reads from it.
  */
 #ifndef PINVM_CONOUT_H
 #define PINVM_CONOUT_H
@@ -59,14 +61,18 @@ size_t conout_put(struct conout *out, const void *buf, size_t len);
 
 /**
  * conout_stop() - stop taking bytes; wait until the writer has written the
- * ring (then end and join it), the writer failed, or @deadline_ms passed.
- * In the last case the writer, blocked in write(2), is detached and left
- * behind, and the bytes still in the ring count as dropped. A conout never
- * started counts its ring as dropped at once. Call it once.
+ * ring (then end and join it), the writer failed, @deadline_ms passed, or
+ * (@stall_ms not 0) the writer has been inside one write(2) for @stall_ms:
+ * a reader that reads at all completes a 4 KiB write in far less, one that
+ * has stopped never does, and waiting for it is pointless. In the last two
+ * cases the writer is detached and left behind, and the bytes still in the
+ * ring (those of its unfinished write included, though some of them may
+ * have gone out) count as dropped. A conout never started counts its ring
+ * as dropped at once. Call it once.
  * Returns: the bytes left in the ring, not delivered (0 when it drained or
  * the writer had failed: those bytes were counted when it failed).
  */
-size_t conout_stop(struct conout *out, unsigned int deadline_ms);
+size_t conout_stop(struct conout *out, unsigned int deadline_ms, unsigned int stall_ms);
 
 /**
  * conout_dropped() - bytes given to conout_put() that will not be written:

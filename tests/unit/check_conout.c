@@ -59,6 +59,7 @@ static size_t fill_pipe(int wfd)
 struct reader {
 	int fd;
 	size_t piece;
+	unsigned int delay_ms;	/* before each read */
 	uint8_t *buf;
 	size_t len, cap;
 	pthread_t thread;
@@ -76,6 +77,8 @@ static void *reader_main(void *arg)
 			rd->buf = realloc(rd->buf, rd->cap);
 			ck_assert_ptr_nonnull(rd->buf);
 		}
+		if (rd->delay_ms)
+			sleep_ms(rd->delay_ms);
 		n = read(rd->fd, rd->buf + rd->len, rd->piece);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -86,11 +89,12 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-static void reader_start(struct reader *rd, int fd, size_t piece)
+static void reader_start(struct reader *rd, int fd, size_t piece, unsigned int delay_ms)
 {
 	memset(rd, 0, sizeof(*rd));
 	rd->fd = fd;
 	rd->piece = piece;
+	rd->delay_ms = delay_ms;
 	ck_assert_int_eq(pthread_create(&rd->thread, NULL, reader_main, rd), 0);
 }
 
@@ -124,7 +128,7 @@ START_TEST(test_order_small_ring)
 	for (size_t i = 0; i < total; i++)
 		src[i] = (uint8_t)(i * 7 + (i >> 8) + (i >> 16));
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	reader_start(&rd, p[0], 701);
+	reader_start(&rd, p[0], 701, 0);
 	ck_assert_int_eq(conout_new(p[1], 4093, &out), 0);
 	ck_assert_int_eq(conout_start(out), 0);
 	while (off < total) {
@@ -141,7 +145,7 @@ START_TEST(test_order_small_ring)
 		if (!took)
 			sched_yield();
 	}
-	ck_assert_uint_eq(conout_stop(out, 20000), 0);
+	ck_assert_uint_eq(conout_stop(out, 20000, 0), 0);
 	ck_assert_uint_eq(conout_dropped(out), refused);
 	conout_free(out);
 	close(p[1]);
@@ -170,7 +174,7 @@ START_TEST(test_complete_big_ring)
 	for (size_t i = 0; i < total; i++)
 		src[i] = (uint8_t)(i % 251);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	reader_start(&rd, p[0], 65536);
+	reader_start(&rd, p[0], 65536, 0);
 	ck_assert_int_eq(conout_new(p[1], CONOUT_RING_SIZE, &out), 0);
 	ck_assert_int_eq(conout_start(out), 0);
 	while (off < total) {
@@ -181,7 +185,7 @@ START_TEST(test_complete_big_ring)
 		ck_assert_uint_eq(conout_put(out, src + off, len), len);
 		off += len;
 	}
-	ck_assert_uint_eq(conout_stop(out, 20000), 0);
+	ck_assert_uint_eq(conout_stop(out, 20000, 0), 0);
 	ck_assert_uint_eq(conout_dropped(out), 0);
 	conout_free(out);
 	close(p[1]);
@@ -223,7 +227,7 @@ START_TEST(test_put_never_blocks)
 	ck_assert_uint_eq(conout_dropped(out), (uint64_t)puts * sizeof(chunk) - 65536);
 
 	t0 = now_s();
-	ck_assert_uint_eq(conout_stop(out, 100), 65536);
+	ck_assert_uint_eq(conout_stop(out, 100, 0), 65536);
 	t = now_s() - t0;
 	ck_assert_msg(t >= 0.09 && t < 1.0, "stop took %.3f s for a 100 ms deadline", t);
 	ck_assert_uint_eq(conout_dropped(out), (uint64_t)puts * sizeof(chunk));
@@ -246,7 +250,7 @@ START_TEST(test_stop_deadline)
 	ck_assert_uint_eq(conout_put(out, bytes, sizeof(bytes)), sizeof(bytes));
 	ck_assert_uint_eq(conout_dropped(out), 0);
 	t0 = now_s();
-	ck_assert_uint_eq(conout_stop(out, 300), sizeof(bytes));
+	ck_assert_uint_eq(conout_stop(out, 300, 0), sizeof(bytes));
 	t = now_s() - t0;
 	ck_assert_msg(t >= 0.29 && t < 1.0, "stop took %.3f s for a 300 ms deadline", t);
 	ck_assert_uint_eq(conout_dropped(out), sizeof(bytes));
@@ -254,6 +258,64 @@ START_TEST(test_stop_deadline)
 	ck_assert_uint_eq(conout_put(out, bytes, 10), 0);
 	ck_assert_uint_eq(conout_dropped(out), sizeof(bytes) + 10);
 	conout_free(out);
+}
+END_TEST
+
+/*
+ * A stalled reader and a stall limit: stop does not wait for its deadline
+ * but gives up once the writer has sat in one write(2) for the limit.
+ */
+START_TEST(test_stop_stall)
+{
+	static uint8_t bytes[3000];
+	struct conout *out;
+	double t0, t;
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	fill_pipe(p[1]);
+	ck_assert_int_eq(conout_new(p[1], 4096, &out), 0);
+	ck_assert_int_eq(conout_start(out), 0);
+	ck_assert_uint_eq(conout_put(out, bytes, sizeof(bytes)), sizeof(bytes));
+	t0 = now_s();
+	ck_assert_uint_eq(conout_stop(out, 20000, 100), sizeof(bytes));
+	t = now_s() - t0;
+	ck_assert_msg(t < 1.0, "stop took %.3f s with a 100 ms stall limit", t);
+	ck_assert_uint_eq(conout_dropped(out), sizeof(bytes));
+	conout_free(out);
+}
+END_TEST
+
+/*
+ * A slow reader is not a stalled one: 4 KiB every 20 ms keeps completing
+ * the writer's writes, so a 200 ms stall limit lets the ring drain (about
+ * 0.6 s here) and everything arrives.
+ */
+START_TEST(test_stop_slow_reader)
+{
+	static uint8_t bytes[65536];
+	struct conout *out;
+	struct reader rd;
+	size_t filler;
+	int p[2];
+
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(i % 253);
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	filler = fill_pipe(p[1]);
+	ck_assert_int_eq(conout_new(p[1], sizeof(bytes), &out), 0);
+	ck_assert_int_eq(conout_start(out), 0);
+	ck_assert_uint_eq(conout_put(out, bytes, sizeof(bytes)), sizeof(bytes));
+	reader_start(&rd, p[0], 4096, 20);
+	ck_assert_uint_eq(conout_stop(out, 20000, 200), 0);
+	ck_assert_uint_eq(conout_dropped(out), 0);
+	conout_free(out);
+	close(p[1]);
+	pthread_join(rd.thread, NULL);
+	ck_assert_uint_eq(rd.len, filler + sizeof(bytes));
+	ck_assert(memcmp(rd.buf + filler, bytes, sizeof(bytes)) == 0);
+	close(p[0]);
+	free(rd.buf);
 }
 END_TEST
 
@@ -281,7 +343,7 @@ START_TEST(test_epipe)
 	ck_assert_uint_eq(conout_put(out, bytes, 50), 0);
 	ck_assert_uint_eq(conout_dropped(out), sizeof(bytes) + 50);
 	t0 = now_s();
-	ck_assert_uint_eq(conout_stop(out, 5000), 0);
+	ck_assert_uint_eq(conout_stop(out, 5000, 100), 0);
 	t = now_s() - t0;
 	ck_assert_msg(t < 1.0, "stop after EPIPE took %.3f s", t);
 	ck_assert_uint_eq(conout_dropped(out), sizeof(bytes) + 50);
@@ -312,8 +374,8 @@ START_TEST(test_nonblocking_fd)
 	ck_assert_int_eq(conout_start(out), 0);
 	ck_assert_uint_eq(conout_put(out, bytes, sizeof(bytes)), sizeof(bytes));
 	sleep_ms(100);		/* the writer meets EAGAIN and waits */
-	reader_start(&rd, p[0], 4096);
-	ck_assert_uint_eq(conout_stop(out, 20000), 0);
+	reader_start(&rd, p[0], 4096, 0);
+	ck_assert_uint_eq(conout_stop(out, 20000, 0), 0);
 	ck_assert_uint_eq(conout_dropped(out), 0);
 	conout_free(out);
 	close(p[1]);
@@ -335,7 +397,7 @@ START_TEST(test_not_started)
 	ck_assert_int_eq(conout_new(1, 16, &out), 0);
 	ck_assert_uint_eq(conout_put(out, "0123456789abcdefXYZ", 19), 16);
 	ck_assert_uint_eq(conout_dropped(out), 3);
-	ck_assert_uint_eq(conout_stop(out, 0), 16);
+	ck_assert_uint_eq(conout_stop(out, 0, 0), 16);
 	ck_assert_uint_eq(conout_dropped(out), 19);
 	conout_free(out);
 	conout_free(NULL);
@@ -352,6 +414,8 @@ static Suite *conout_suite(void)
 	tcase_add_test(tc, test_complete_big_ring);
 	tcase_add_test(tc, test_put_never_blocks);
 	tcase_add_test(tc, test_stop_deadline);
+	tcase_add_test(tc, test_stop_stall);
+	tcase_add_test(tc, test_stop_slow_reader);
 	tcase_add_test(tc, test_epipe);
 	tcase_add_test(tc, test_nonblocking_fd);
 	tcase_add_test(tc, test_not_started);
