@@ -22,7 +22,7 @@ now_cs() {
 	NOW=${_up%.*}${_up#*.}
 }
 alive() {
-	[ -r "/proc/$1/stat" ] && read -r _st 2>/dev/null </proc/$1/stat || return 1
+	[ -r "/proc/$1/stat" ] && read -r _st 2>/dev/null <"/proc/$1/stat" || return 1
 	case $_st in *") Z "*) return 1 ;; esac
 }
 
