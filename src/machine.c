@@ -17,7 +17,7 @@
 
 #include "pinvm/boot.h"
 #include "pinvm/fwregs.h"
-#include "pinvm/io.h"
+#include "pinvm/conout.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/psci.h"
@@ -36,13 +36,18 @@ static void machine_unmapped(void *opaque, uint64_t addr, unsigned int len,
 			is_write ? "ignored" : "reads as 0");
 }
 
-/* Guest console output (uartio's out callback). */
+/*
+ * Guest console output (uartio's out callback): into the ring of the
+ * console writer thread (conout.h), which never blocks the vCPU; what does
+ * not fit is dropped and counted. Before the run (no ring yet) nothing is
+ * output.
+ */
 static void machine_console_out(void *opaque, const void *buf, size_t len)
 {
 	struct machine *m = opaque;
 
-	/* An error means stdout is gone: guest output is dropped. */
-	(void)io_write_all(m->out_fd, buf, len);
+	if (m->conout)
+		(void)conout_put(m->conout, buf, len);
 }
 
 void machine_init(struct machine *m, const struct machine_config *cfg, struct evlog *log)
@@ -480,6 +485,7 @@ void machine_get_info(const struct machine *m, struct machine_info *ret)
 	ret->fw_report = &m->fw_report;
 	ret->fw_recorded = m->cfg->fw_record ? &m->fw_recorded : NULL;
 	ret->psci_impl = m->psci_impl;
+	ret->console_dropped = m->conout ? conout_dropped(m->conout) : 0;
 }
 
 void machine_close(struct machine *m)
@@ -497,6 +503,8 @@ void machine_close(struct machine *m)
 	vm_host_close(&m->host);
 	power_destroy(&m->power);
 	runloop_destroy(m);
+	conout_free(m->conout);
+	m->conout = NULL;
 	free(m->kernel);
 	free(m->initrd);
 	free(m->dtb);

@@ -530,7 +530,7 @@ static int cmd_run(int argc, char **argv)
 	struct stop stop;
 	struct evlog log;
 	char why[512] = "";
-	char ver[16], desc[256], name[128];
+	char ver[16], desc[256], name[128], drop_note[64] = "", dropped_field[48] = "";
 	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;
@@ -621,12 +621,19 @@ static int cmd_run(int argc, char **argv)
 
 	r = runloop_run(&m, &stop, why, sizeof(why));
 	machine_get_info(&m, &mi);
+	/* Output that did not reach stdout (the console ring was full, or stdout stalled or failed). */
+	if (mi.console_dropped) {
+		snprintf(drop_note, sizeof(drop_note), "; %" PRIu64 " bytes of console output dropped",
+			 mi.console_dropped);
+		snprintf(dropped_field, sizeof(dropped_field), ",\"console_dropped\":%" PRIu64,
+			 mi.console_dropped);
+	}
 	if (r) {
 		pr_err("%s", why);
 		status = EXIT_START;
 		snprintf(desc, sizeof(desc), "could not run the guest");
-		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u,\"error\":%s", status,
-			   mi.restarts, evlog_json_str(why, name, sizeof(name)));
+		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u%s,\"error\":%s", status,
+			   mi.restarts, dropped_field, evlog_json_str(why, name, sizeof(name)));
 	} else {
 		status = stop_status(&stop);
 		stop_describe(&stop, &cfg, desc, sizeof(desc));
@@ -635,12 +642,13 @@ static int cmd_run(int argc, char **argv)
 			pr_err("vCPU %u: PC 0x%016" PRIx64 " PSTATE 0x%08" PRIx64, stop.vcpu,
 			       stop.pc, stop.pstate);
 		}
-		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, mi.restarts);
+		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u%s", status, mi.restarts,
+			   dropped_field);
 	}
 	if (!quiet)
-		pr_summary("%s; PSCI %s%s; %u restarts; ran %.3fs; exit %d", desc, ver,
+		pr_summary("%s; PSCI %s%s; %u restarts; ran %.3fs%s; exit %d", desc, ver,
 			   mi.psci_impl == PSCI_IMPL_PINVM ? " (pinvm's firmware)" : "", mi.restarts,
-			   evlog_elapsed(&log), status);
+			   evlog_elapsed(&log), drop_note, status);
 out:
 	machine_close(&m);
 	evlog_close(&log);

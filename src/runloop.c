@@ -17,6 +17,7 @@
 #include <linux/kvm.h>
 
 #include "pinvm/boot.h"
+#include "pinvm/conout.h"
 #include "pinvm/console.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
@@ -513,6 +514,16 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			goto out;
 		}
 	}
+	if (m->out_fd >= 0) {
+		r = conout_new(m->out_fd, CONOUT_RING_SIZE, &m->conout);
+		if (!r)
+			r = conout_start(m->conout);
+		if (r) {
+			log_say(why, why_size, "cannot start the console output thread: %s",
+				strerror(-r));
+			goto out;
+		}
+	}
 	uartio_set_wake_fd(&m->uartio, m->stop_efd);
 	console_open(&con, cfg->console_none ? -1 : STDIN_FILENO);
 
@@ -542,6 +553,9 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);
 	}
 	runloop_end_threads(m);
+	uartio_flush(&m->uartio);
+	if (m->conout)
+		(void)conout_stop(m->conout, RUNLOOP_CONOUT_STOP_MS, RUNLOOP_CONOUT_STALL_MS);
 	*ret_stop = m->stop;
 	console_close(&con);
 	uartio_set_wake_fd(&m->uartio, -1);

@@ -39,6 +39,8 @@ enum psci_impl {
 	PSCI_IMPL_PINVM,	/* pinvm's own firmware behind KVM's SMCCC filter (Linux 6.4+) */
 };
 
+struct conout;
+
 struct machine_config {
 	const char *kernel_path;
 	const char *initrd_path;	/* NULL: none */
@@ -88,6 +90,7 @@ struct machine {
 	/* console device and output (uartio.c) */
 	struct uartio uartio;
 	int out_fd;			/* guest console output, -1 = discard */
+	struct conout *conout;		/* its ring and writer thread (runloop_run), NULL: none */
 
 	/* images, loaded once, copied into RAM on every (re)boot (boot.c) */
 	void *kernel;
@@ -126,6 +129,7 @@ struct machine_info {
 	const struct fwprofile_report *fw_report;
 	const struct fwprofile *fw_recorded;	/* NULL unless cfg->fw_record */
 	enum psci_impl psci_impl;
+	uint64_t console_dropped;	/* guest output that never reached stdout (conout.h) */
 };
 
 /**

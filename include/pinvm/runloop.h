@@ -38,6 +38,14 @@ struct machine;
 /* How long the vCPU threads may take to leave KVM_RUN at a stop, and to end. */
 #define RUNLOOP_PARK_TIMEOUT_MS	10000
 #define RUNLOOP_JOIN_TIMEOUT_MS	2000
+/*
+ * Guest console output goes through a ring and a writer thread (conout.h):
+ * a reader of stdout that stalls stops at the ring. At the end pinvm waits
+ * up to 500 ms for the ring to drain, and gives up after 100 ms in one
+ * 4 KiB write(2): that reader does not read.
+ */
+#define RUNLOOP_CONOUT_STOP_MS	500
+#define RUNLOOP_CONOUT_STALL_MS	100
 
 /* The run loop's side of every vCPU's environment (vcpu_env.ctx: the machine). */
 extern const struct vcpu_ops runloop_vcpu_ops;

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A guest flooding the UART (16 KiB as fast as it can poll: every byte is
 # two MMIO exits, about 10 s in the emulated host): every byte arrives, in
-# order, and pinvm's memory stays flat. pinvm holds at most one 4 KiB line
-# buffer and writes synchronously, so its resident set must not grow with
-# the flood. It is sampled from /proc/PID/smaps_rollup (a page-table walk:
+# order, and pinvm's memory stays flat. pinvm holds one 4 KiB line buffer
+# and a 1 MiB output ring (src/conout.c) whose pages are touched only as far
+# as the backlog reaches: with stdout a file, the ring empties as fast as
+# it fills and starts over at its beginning, so the resident set must not
+# grow with the flood. It is sampled from /proc/PID/smaps_rollup (a page-table walk:
 # VmRSS in /proc/PID/status is batched per thread before Linux 6.2 and lags)
 # while the flood runs; the largest sample may exceed the first one taken
 # once the flood started by 128 KiB at most. Keeping 8 bytes or more per
