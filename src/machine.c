@@ -227,17 +227,6 @@ static int machine_apply_fw_profile(struct machine *m, char *why, size_t why_siz
 /* KVM's own PSCI 0.1 function ids (KVM_PSCI_FN_BASE, include/kvm/arm_psci.h): 4 of them */
 #define MACHINE_PSCI_0_1_BASE	0x95c1ba5eU
 
-/* KVM's SMCCC filter (Linux 6.4): can PSCI calls be handed to pinvm? */
-static bool machine_has_smccc_filter(const struct machine *m)
-{
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-	};
-
-	return ioctl(m->vm.vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
-}
-
 static int machine_smccc_filter(struct machine *m, uint32_t base, uint32_t nr, uint8_t action)
 {
 	struct kvm_smccc_filter filter = { .base = base, .nr_functions = nr, .action = action };
@@ -288,21 +277,11 @@ static int machine_use_psci_fw(struct machine *m, uint32_t version, char *why, s
 	return 0;
 }
 
-/* A profile without its PSCI_VERSION: what KVM still holds when pinvm answers PSCI. */
-static void machine_profile_without_psci(const struct fwprofile *in, struct fwprofile *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (unsigned int i = 0; i < in->nr; i++)
-		if (in->regs[i].id != FWPROFILE_PSCI_VERSION)
-			out->regs[out->nr++] = in->regs[i];
-}
-
 static uint32_t machine_profile_psci(const struct fwprofile *p)
 {
-	for (unsigned int i = 0; i < p->nr; i++)
-		if (p->regs[i].id == FWPROFILE_PSCI_VERSION)
-			return (uint32_t)p->regs[i].value;
-	return PINVM_PSCI_0_2;
+	const struct fwprofile_reg *r = fwprofile_find(p, FWPROFILE_PSCI_VERSION);
+
+	return r ? (uint32_t)r->value : PINVM_PSCI_0_2;
 }
 
 /*
@@ -314,7 +293,7 @@ static uint32_t machine_profile_psci(const struct fwprofile *p)
 static int machine_firmware(struct machine *m, char *why, size_t why_size)
 {
 	const struct machine_config *cfg = m->cfg;
-	bool filter = machine_has_smccc_filter(m);
+	bool filter = vm_has_smccc_filter(m->vm.vm_fd);
 	char kvm_why[512];
 	int r;
 
@@ -331,12 +310,18 @@ static int machine_firmware(struct machine *m, char *why, size_t why_size)
 
 		if (cfg->psci_impl != PSCI_IMPL_PINVM) {
 			r = machine_apply_fw_profile(m, why, why_size);
+			if (r == -ENOTSUP && !filter && cfg->psci_impl == PSCI_IMPL_AUTO &&
+			    want != PINVM_PSCI_0_1) {
+				size_t n = strlen(why);
+
+				log_say(why + n, why_size - n, " (pinvm's own PSCI firmware needs Linux 6.4 or later)");
+			}
 			if (r != -ENOTSUP || cfg->psci_impl == PSCI_IMPL_KVM || !filter ||
 			    want == PINVM_PSCI_0_1)
 				return r;
 		}
 		/* pinvm answers PSCI; KVM keeps the rest of the view. */
-		machine_profile_without_psci(m->fw_replay, &rest);
+		fwprofile_without(m->fw_replay, FWPROFILE_PSCI_VERSION, &rest);
 		memset(&m->fw_report, 0, sizeof(m->fw_report));
 		r = fwregs_apply(m->vcpu_fds, m->nr_vcpus, &rest, &m->fw_report);
 		if (r == -ENOTSUP) {

@@ -756,6 +756,8 @@ static int profile_check(const char *path)
 	struct vm_host host;
 	struct fwprofile p;
 	char why[512], line[768];
+	const char *impl = "";
+	bool filter;
 	int vm, vcpu, r;
 
 	r = fwprofile_load(path, &p, why, sizeof(why));
@@ -784,6 +786,24 @@ static int profile_check(const char *path)
 		return EXIT_START;
 	}
 	r = fwregs_apply(&vcpu, 1, &p, &rep);
+	/*
+	 * As run decides (--psci-impl auto): what KVM's PSCI cannot give,
+	 * pinvm's own firmware can where KVM has the SMCCC filter; KVM then
+	 * keeps the rest of the view.
+	 */
+	filter = vm_has_smccc_filter(vm);
+	if (r == -ENOTSUP && filter && fwprofile_find(&p, FWPROFILE_PSCI_VERSION) &&
+	    fwprofile_find(&p, FWPROFILE_PSCI_VERSION)->value != PINVM_PSCI_0_1) {
+		struct fwprofile rest;
+		struct fwprofile_report rest_rep;
+
+		fwprofile_without(&p, FWPROFILE_PSCI_VERSION, &rest);
+		if (fwregs_apply(&vcpu, 1, &rest, &rest_rep) == 0) {
+			r = 0;
+			rep = rest_rep;
+			impl = " with pinvm's PSCI firmware (--psci-impl pinvm; KVM's PSCI cannot give its version)";
+		}
+	}
 	(void)close(vcpu);
 	(void)close(vm);
 	if (r && !rep.nr_refused) {
@@ -791,13 +811,15 @@ static int profile_check(const char *path)
 		vm_host_close(&host);
 		return EXIT_START;
 	}
-	printf("%s: this host (Linux %s) %s\n", path, host.release,
-	       r ? "cannot honour this firmware profile:" : "can honour this firmware profile");
+	printf("%s: this host (Linux %s) %s%s\n", path, host.release,
+	       r ? "cannot honour this firmware profile:" : "can honour this firmware profile", impl);
 	for (unsigned int i = 0; i < rep.nr; i++) {
 		fwprofile_issue_str(&rep.issues[i], line, sizeof(line));
 		printf("  %s: %s\n", fwprofile_verdict_refuses(rep.issues[i].verdict) ?
 		       "refused" : "note", line);
 	}
+	if (r && !filter)
+		printf("  (pinvm's own PSCI firmware needs Linux 6.4 or later)\n");
 	vm_host_close(&host);
 	if (fflush(stdout) != 0)
 		return EXIT_START;

@@ -184,3 +184,13 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
 		return NULL;
 	return (uint8_t *)vm->ram + (gpa - vm->ram_base);
 }
+
+bool vm_has_smccc_filter(int vm_fd)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+
+	return ioctl(vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+}

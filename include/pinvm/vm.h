@@ -43,6 +43,12 @@ void vm_host_close(struct vm_host *host);
 int vm_check_cap(int fd, long cap);
 
 /**
+ * vm_has_smccc_filter() - KVM's SMCCC filter (Linux 6.4) on VM @vm_fd: can
+ * PSCI calls be forwarded to pinvm (KVM_EXIT_HYPERCALL)?
+ */
+bool vm_has_smccc_filter(int vm_fd);
+
+/**
  * vm_ipa_bits_for() - IPA bits needed to cover [0, end).
  */
 unsigned int vm_ipa_bits_for(uint64_t end);

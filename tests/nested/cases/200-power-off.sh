@@ -10,7 +10,7 @@ log=$WORK/off.jsonl
 expect_status 0 -- "$PINVM" run --kernel "$guest" --cpus 2 --cmdline "test=off" --event-log "$log"
 assert_summary 'guest powered off' 0
 awk -f "$DATA/json-check.awk" "$log" || { show "$log"; fail "event log is not JSON lines"; }
-assert_grep '^\{"ts":[0-9.]+,"type":"start","psci":"[0-9.]+","psci_pinned":false,"vcpus":2,"mem":268435456,"gic":"v[23]","host_kernel":"' "$log"
+assert_grep '^\{"ts":[0-9.]+,"type":"start","psci":"[0-9.]+","psci_pinned":false,"psci_impl":"kvm","vcpus":2,"mem":268435456,"gic":"v[23]","host_kernel":"' "$log"
 assert_grep '"type":"system_off","vcpu":0\}$' "$log"
 assert_grep '"type":"exit","status":0,"restarts":0\}$' "$log"
 assert_count 3 '^\{"ts":' "$log"

@@ -6,8 +6,9 @@
 #   PSCI conformance transcript is the one recorded on 6.1 (psci-1.1.txt),
 #   on the 7.x host too (whose own default is 1.3); a bitmap register the
 #   recording host lacked (VENDOR_HYP_BMAP_2) is written 0 and reported;
-# - the 7.x profile (PSCI 1.3) runs on 7.x (psci-1.3.txt) and is refused
-#   on 6.1 and 6.12 with status 1, naming PSCI 1.3, before the guest runs;
+# - the 7.x profile (PSCI 1.3) runs on 7.x (psci-1.3.txt), on 6.12 through
+#   pinvm's own PSCI firmware (the same transcript), and is refused on 6.1
+#   with status 1, naming PSCI 1.3 and Linux 6.4, before the guest runs;
 # - `profile check` agrees with `run` every time (status and verdict).
 # timeout: 90
 . "$LIB"
@@ -27,21 +28,31 @@ for gen in 6.1 6.12 7; do
 	esac
 	cp "$prof" "$WORK/copy-$gen.fwprofile"
 
-	# Can this host honour it? PSCI 1.3 needs Linux 6.13 (kvm-psci-uapi.md §3).
+	# Can this host honour it? PSCI 1.3 needs Linux 6.13 in KVM
+	# (kvm-psci-uapi.md §3), or pinvm's own firmware: Linux 6.4 (the filter).
 	ok=true
-	[ "$want" = 1.3 ] && ! kernel_at_least 6.13 && ok=false
+	by_pinvm=false
+	if [ "$want" = 1.3 ] && ! kernel_at_least 6.13; then
+		if kernel_at_least 6.4; then by_pinvm=true; else ok=false; fi
+	fi
 
 	if $ok; then
 		expect_status 0 --name "check-$gen" -- "$PINVM" profile check "$prof"
-		assert_grep "^$prof: this host \(Linux $kre\) can honour this firmware profile\$" "$OUT"
+		if $by_pinvm; then
+			assert_grep "^$prof: this host \(Linux $kre\) can honour this firmware profile with pinvm's PSCI firmware \(--psci-impl pinvm; KVM's PSCI cannot give its version\)\$" "$OUT"
+			impl=pinvm
+		else
+			assert_grep "^$prof: this host \(Linux $kre\) can honour this firmware profile\$" "$OUT"
+			impl=kvm
+		fi
 		assert_no_grep '^  refused: ' "$OUT"
 		check_out=$OUT
 		expect_status 0 --name "run-$gen" -- "$PINVM" run --kernel "$guest" --cpus 2 \
 			--fw-profile "$prof" --timeout 20 --cmdline "test=psci" \
 			--event-log "$WORK/run-$gen.jsonl"
 		assert_summary 'guest powered off' 0
-		assert_grep "; PSCI $want; " "$ERR"
-		assert_grep "\"type\":\"start\",\"psci\":\"$want\"," "$WORK/run-$gen.jsonl"
+		assert_grep "; PSCI $want( \(pinvm's firmware\))?; " "$ERR"
+		assert_grep "\"type\":\"start\",\"psci\":\"$want\",\"psci_pinned\":true,\"psci_impl\":\"$impl\"," "$WORK/run-$gen.jsonl"
 		sed -n '/^PVGUEST: psci transcript begin/,/^PVGUEST: psci transcript end/p' "$OUT" |
 			tr -d '\r' | grep -v '^PVGUEST: hostdep ' >"$WORK/transcript-$gen.txt"
 		if ! diff -u "$DATA/psci-$want.txt" "$WORK/transcript-$gen.txt"; then
@@ -62,7 +73,7 @@ for gen in 6.1 6.12 7; do
 		expect_status 4 --name "reset-$gen" -- "$PINVM" run --kernel "$guest" --cpus 2 \
 			--fw-profile "$prof" --max-resets 1 --cmdline "test=reset"
 		assert_count 2 '^PVGUEST: boot' "$OUT"
-		assert_grep "; PSCI $want; 1 restarts;" "$ERR"
+		assert_grep "; PSCI $want( \(pinvm's firmware\))?; 1 restarts;" "$ERR"
 	else
 		expect_status 1 --name "check-$gen" -- "$PINVM" profile check "$prof"
 		assert_grep "^$prof: this host \(Linux $kre\) cannot honour this firmware profile:\$" "$OUT"
@@ -73,7 +84,7 @@ for gen in 6.1 6.12 7; do
 			--fw-profile "$prof" --timeout 20 --cmdline "test=psci"
 		assert_no_grep 'PVGUEST' "$OUT"
 		if [ "$refused" -eq 1 ]; then s=; else s=es; fi
-		assert_grep "^pinvm: error: firmware profile $prof cannot be honoured by this host \(Linux $kre\): $refused mismatch$s\$" "$ERR"
+		assert_grep "^pinvm: error: firmware profile $prof cannot be honoured by this host \(Linux $kre\): $refused mismatch$s \(pinvm's own PSCI firmware needs Linux 6\.4 or later\)\$" "$ERR"
 		assert_grep "^pinvm: error:   PSCI_VERSION \(line [0-9]+\): wanted 1\.3 \(PSCI 1\.3\), offered .*PSCI 1\.3 needs Linux 6\.13 or later\$" "$ERR"
 		# The same refusals, word for word.
 		sed -n 's/^pinvm: error:   //p' "$ERR" >"$WORK/run-refused-$gen.txt"
