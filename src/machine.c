@@ -713,7 +713,9 @@ static int machine_power_on(struct machine *m, char *why, size_t why_size)
  * (KVM_ARM_VCPU_INIT again, only vCPU 0 running), the vGIC (gic_reset()),
  * devices, images and the DTB; the caller has zeroed RAM. The firmware view
  * (PSCI pin, profile) belongs to the VM and stays as machine_setup() set it.
- * Returns: 0; -errno (the caller rebuilds the VM with machine_setup()).
+ * There is no other way to restart: the run phase's seccomp filter does not
+ * let pinvm create a VM, a vGIC or a vCPU.
+ * Returns: 0; -errno with a message in @why (the run ends, status 1).
  */
 static int machine_reset(struct machine *m, char *why, size_t why_size)
 {
@@ -725,15 +727,24 @@ static int machine_reset(struct machine *m, char *why, size_t why_size)
 		struct vcpu *v = &m->vcpus[i];
 
 		r = vcpu_reinit(v);
-		if (r)
+		if (r) {
+			say(why, why_size, "cannot restart in place: KVM_ARM_VCPU_INIT of vCPU %u: %s",
+			    i, strerror(-r));
 			return r;
+		}
 		v->suspended = false;
 		v->run->immediate_exit = 0;	/* set by the kick that stopped it */
 		mpidr[i] = v->mpidr;
 	}
 	r = gic_reset(&m->gic, mpidr, m->nr_vcpus);
-	if (r)
+	if (r == -EOPNOTSUPP) {
+		say(why, why_size, "cannot restart in place: pinvm resets only a GICv3, and this guest has a GICv2 (use --on-reset exit, or --gic v3 on a host that has one)");
 		return r;
+	}
+	if (r) {
+		say(why, why_size, "cannot restart in place: the vGIC reset failed: %s", strerror(-r));
+		return r;
+	}
 	mmio_destroy(&m->mmio);
 	return machine_power_on(m, why, why_size);
 }
@@ -1123,13 +1134,6 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 			/* A power cycle: RAM reads as zero again, images are reloaded. */
 			(void)madvise(m->vm.ram, (size_t)m->vm.ram_size, MADV_DONTNEED);
 			r = machine_reset(m, why, why_size);
-			if (r) {
-				/* GICv2, or a host that refused a step: a new VM, as at start. */
-				pr_debug("in-place restart: %s; rebuilding the VM", strerror(-r));
-				machine_end_threads(m);
-				machine_teardown(m);
-				r = machine_setup(m, why, why_size);
-			}
 			if (r)
 				break;
 			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);

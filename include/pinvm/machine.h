@@ -2,8 +2,8 @@
 /*
  * The machine: puts VM, vGIC, vCPUs, devices, images and DTB together, runs
  * the vCPU threads, waits for the first stop (guest power event, failure,
- * timeout, signal, console escape) and applies the reset policy, rebuilding
- * the VM in-process for a restart.
+ * timeout, signal, console escape) and applies the reset policy: a restart
+ * resets the VM, its vGIC and vCPUs in place (a GICv3 only).
  *
  * Threads: one per vCPU runs KVM_RUN; the caller's thread runs the event loop
  * (stdin, signals via signalfd, the timeout timerfd, and the stop eventfd).
@@ -151,7 +151,8 @@ int machine_open(struct machine *m, char *why, size_t why_size);
  * machine_setup() - create VM, vGIC, vCPUs; pin PSCI, or replay a firmware
  * profile (m->fw_report lists its refusals and decisions), or record one
  * (cfg->fw_record: m->fw_recorded, replayed on restarts); load images and
- * DTB; boot registers. Used for the first boot and every restart.
+ * DTB; boot registers. Used once, before the run phase (a restart resets
+ * the machine in place, machine_run()).
  * Returns: 0; -errno with a message in @why.
  */
 int machine_setup(struct machine *m, char *why, size_t why_size);
@@ -166,9 +167,10 @@ void machine_close(struct machine *m);
 size_t machine_dtb_size(const struct machine *m);
 
 /**
- * machine_run() - run until a final stop, restarting in-process on resets
+ * machine_run() - run until a final stop, restarting in place on resets
  * per policy. Fills *ret_stop. Returns: 0; -errno with a message in @why
- * when a restart's setup failed or threads could not start.
+ * when an in-place restart failed (-EOPNOTSUPP: a GICv2, which pinvm does
+ * not reset) or threads could not start.
  */
 int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, size_t why_size);
 
