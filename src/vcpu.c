@@ -17,6 +17,7 @@
 #include "pinvm/kvm-compat.h"
 #include "pinvm/machine.h"
 #include "pinvm/psci.h"
+#include "pinvm/sandbox.h"
 
 #if !defined(__aarch64__)
 #error "pinvm drives arm64 KVM: build it for aarch64 (see meson/aarch64-linux-gnu.ini)"
@@ -369,7 +370,16 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
+	int r;
 
+	/* Its own, narrower seccomp filter before the first KVM_RUN (docs/security.md). */
+	r = sandbox_install_thread(SANDBOX_VCPU);
+	if (r) {
+		vcpu_fail(vcpu, "cannot install the vCPU thread's seccomp filter: %s", strerror(-r));
+		while (machine_vcpu_park(vcpu->m))
+			;	/* never runs its vCPU */
+		return NULL;
+	}
 	/* Between boots (in-process restarts) the thread waits, parked. */
 	do
 		vcpu_run_boot(vcpu);
