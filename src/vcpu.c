@@ -21,6 +21,7 @@
 #include "pinvm/power.h"
 #include "pinvm/psci.h"
 #include "pinvm/psci_fw.h"
+#include "pinvm/sandbox.h"
 #include "pinvm/vmexit.h"
 
 #if !defined(__aarch64__)
@@ -550,12 +551,19 @@ void *vcpu_thread(void *arg)
 	struct vcpu *vcpu = arg;
 	const struct vcpu_env *env = vcpu->env;
 	unsigned int boot = 0;
+	int r;
 
 	vcpu_self_run = vcpu->run;
+	/* Its own, narrower seccomp filter before the first KVM_RUN (docs/security.md). */
+	r = sandbox_install_thread(SANDBOX_VCPU);
 	/* Between boots (in-process restarts) the thread waits in next_boot. */
 	while (env->ops->next_boot(env->ctx, &boot)) {
 		vcpu->standby = false;
-		vcpu_run_boot(vcpu);
+		if (r)
+			vcpu_fail(vcpu, "cannot install the vCPU thread's seccomp filter: %s",
+				  strerror(-r));
+		else
+			vcpu_run_boot(vcpu);
 		env->ops->parked(env->ctx);
 	}
 	return NULL;

@@ -48,8 +48,8 @@ int gic_finalize(struct gic *gic);
  * mode and active priorities of each CPU interface at 0. What an OS
  * programs before it enables an interrupt (group, priority, trigger mode,
  * SPI routing, binary points) keeps its value. @mpidr: each vCPU's MPIDR_EL1.
- * Returns: 0; -EOPNOTSUPP for a GICv2 (rebuild the VM instead); -errno
- * from KVM (the vGIC is then half reset: rebuild the VM).
+ * Returns: 0; -EOPNOTSUPP for a GICv2 (pinvm does not reset one: the
+ * restart fails); -errno from KVM (the vGIC is then half reset).
  */
 int gic_reset(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus);
 

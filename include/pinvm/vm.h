@@ -2,7 +2,7 @@
 /*
  * The KVM VM: /dev/kvm, KVM_CREATE_VM with an IPA size that covers RAM, and
  * guest RAM (an anonymous mapping, not pre-touched, kept across in-process
- * restarts while the VM around it is rebuilt).
+ * restarts).
  */
 #ifndef PINVM_VM_H
 #define PINVM_VM_H

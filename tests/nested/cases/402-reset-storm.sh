@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # A reset storm: a 2-vCPU guest that resets as soon as it boots. Each reset
-# rebuilds the VM in-process (new VM, vGIC, vCPUs: under the seccomp
-# filter) until --max-resets 200, then status 4. While it storms, pinvm is
+# restarts it in place (vCPUs re-initialised, vGIC reset: under the seccomp
+# filters) until --max-resets 200, then status 4. While it storms, pinvm is
 # sampled: the open fds and memory mappings of the last third of the run
 # must not outnumber those of the first third (a leaked vCPU fd, kvm_run
 # mapping or thread stack per restart would), and the resident set

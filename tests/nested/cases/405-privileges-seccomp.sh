@@ -4,8 +4,9 @@
 # /proc/<pid>/status while the guest runs:
 #  - started as root: no capability in any set (CapInh/Prm/Eff/Bnd/Amb all
 #    zero), NoNewPrivs 1, the seccomp filter on the process and on every
-#    thread (Seccomp: 2);
-#  - --no-seccomp: no filter, capabilities still gone;
+#    thread (Seccomp: 2), and a second one, its own, on each vCPU thread
+#    (Seccomp_filters: 1 on the main thread, 2 on the others);
+#  - --no-seccomp: no filter on any thread, capabilities still gone;
 #  - --user 65534:65534: that uid/gid, no supplementary groups;
 #  - as a plain user with access to /dev/kvm (no root at all): the guest
 #    runs and restarts in-process under the filter;
@@ -91,14 +92,23 @@ for t in "/proc/$PID/task"/*; do
 	threads=$((threads + 1))
 	s=$(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")
 	[ "$s" = 2 ] || fail "root: thread ${t##*/} has Seccomp $s"
+	# The process filter everywhere; each vCPU thread adds its own.
+	n=$(sed -n 's/^Seccomp_filters:[[:space:]]*//p' "$t/status")
+	want=2
+	[ "${t##*/}" = "$PID" ] && want=1
+	echo "thread ${t##*/}: Seccomp_filters $n"
+	[ "$n" = "$want" ] || fail "root: thread ${t##*/} has $n seccomp filters, want $want"
 done
 [ "$threads" -ge 3 ] || fail "root: $threads threads, want the main thread and 2 vCPU threads"
 [ "$(field "$PID" Uid)" = "0 0 0 0" ] || fail "root: uid changed without --user"
 stop
 
 # 2. --no-seccomp: the filter is off, the privileges are still dropped.
-start noseccomp --no-seccomp --kernel "$guest" --cmdline "test=hang"
-[ "$(field "$PID" Seccomp)" = 0 ] || fail "--no-seccomp: Seccomp is $(field "$PID" Seccomp)"
+start noseccomp --no-seccomp --kernel "$guest" --cpus 2 --cmdline "test=hang"
+for t in "/proc/$PID/task"/*; do
+	s=$(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")
+	[ "$s" = 0 ] || fail "--no-seccomp: thread ${t##*/} has Seccomp $s"
+done
 no_caps --no-seccomp
 stop
 
@@ -115,7 +125,7 @@ stop
 assert_grep '"type":"exit","status":143,' "$log"
 
 # 4. No root at all: a user (made up here, uid 4321) in the group of
-# /dev/kvm. Restarts rebuild the VM as that user under the filter.
+# /dev/kvm. Restarts (in place) as that user under the filters.
 mkdir -p /etc
 grep -q '^pinvmtest:' /etc/passwd 2>/dev/null || echo 'pinvmtest:x:4321:4321::/tmp:/bin/sh' >>/etc/passwd
 grep -q '^pinvmtest:' /etc/group 2>/dev/null || echo 'pinvmtest:x:4321:' >>/etc/group
