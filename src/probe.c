@@ -136,6 +136,15 @@ void probe_print_text(const struct probe_result *res, FILE *out)
 	fprintf(out, "\n");
 	fprintf(out, "SYSTEM_SUSPEND:     %s\n", res->system_suspend ? "yes" : "no");
 	fprintf(out, "SMCCC filter:       %s\n", res->smccc_filter ? "yes" : "no");
+	fprintf(out, "PSCI by KVM:       ");
+	for (unsigned int i = 0; i < res->nr_psci_accepted; i++)
+		fprintf(out, " %s", psci_version_str(res->psci_accepted[i], v, sizeof(v)));
+	fprintf(out, "\n");
+	/* pinvm's own firmware (--psci-impl pinvm) needs nothing of KVM but the filter. */
+	if (res->smccc_filter)
+		fprintf(out, "PSCI by pinvm:      0.2 1.0 1.1 1.2 1.3 (its own firmware, --psci-impl pinvm)\n");
+	else
+		fprintf(out, "PSCI by pinvm:      none (its own firmware needs KVM's SMCCC filter: Linux 6.4 or later)\n");
 	fprintf(out, "system event data:  %s\n", res->system_event_data ? "yes" : "no");
 	fprintf(out, "firmware registers:\n");
 	for (unsigned int i = 0; i < res->nr_fw; i++) {
@@ -163,7 +172,13 @@ void probe_print_json(const struct probe_result *res, FILE *out)
 	for (unsigned int i = 0; i < res->nr_psci_accepted; i++)
 		fprintf(out, "%s\"%s\"", i ? "," : "",
 			psci_version_str(res->psci_accepted[i], v, sizeof(v)));
-	fprintf(out, "]},\"system_suspend\":%s,\"smccc_filter\":%s,\"system_event_data\":%s,"
+	fprintf(out, "],\"implementations\":{\"kvm\":[");
+	for (unsigned int i = 0; i < res->nr_psci_accepted; i++)
+		fprintf(out, "%s\"%s\"", i ? "," : "",
+			psci_version_str(res->psci_accepted[i], v, sizeof(v)));
+	fprintf(out, "],\"pinvm\":[%s]}", res->smccc_filter ?
+		"\"0.2\",\"1.0\",\"1.1\",\"1.2\",\"1.3\"" : "");
+	fprintf(out, "},\"system_suspend\":%s,\"smccc_filter\":%s,\"system_event_data\":%s,"
 		"\"firmware_registers\":[", res->system_suspend ? "true" : "false",
 		res->smccc_filter ? "true" : "false", res->system_event_data ? "true" : "false");
 	for (unsigned int i = 0; i < res->nr_fw; i++) {

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # `pinvm probe --json` is valid JSON with the documented keys, and its list
-# of accepted PSCI versions is exactly what `run --psci` accepts here.
+# of accepted PSCI versions is exactly what `run --psci --psci-impl kvm`
+# accepts here, and its pinvm implementation list what `--psci-impl pinvm`
+# accepts (0.2-1.3 with KVM's SMCCC filter, nothing without).
 # timeout: 60
 . "$LIB"
 
@@ -21,18 +23,30 @@ echo "accepted: $accepted; default: $default"
 case " $accepted " in *" $default "*) ;; *) fail "default $default not among accepted";; esac
 
 # The same versions, asked of `run` (--dump-dtb sets the VM up, pins, and stops).
-ran=
-for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
-	"$PINVM" run --kernel "$guest" --psci "$v" --dump-dtb "$WORK/d.dtb" \
-		</dev/null >"$WORK/run-$v.out" 2>"$WORK/run-$v.err"
-	rc=$?
-	case $rc in
-	0) ran="$ran $v" ;;
-	1) ;;
-	*) show "$WORK/run-$v.err"; fail "run --psci $v exited $rc" ;;
-	esac
-done
-[ "$ran" = " $accepted" ] || fail "probe accepts '$accepted' but run --psci accepts '${ran# }'"
+runs() {
+	ran=
+	for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
+		"$PINVM" run --kernel "$guest" --psci "$v" --psci-impl "$1" --dump-dtb "$WORK/d.dtb" \
+			</dev/null >"$WORK/run-$v.out" 2>"$WORK/run-$v.err"
+		rc=$?
+		case $rc in
+		0) ran="$ran $v" ;;
+		1|2) ;;
+		*) show "$WORK/run-$v.err"; fail "run --psci $v --psci-impl $1 exited $rc" ;;
+		esac
+	done
+	echo "${ran# }"
+}
+ran=$(runs kvm)
+[ "$ran" = "$accepted" ] || fail "probe accepts '$accepted' but run --psci-impl kvm accepts '$ran'"
+by_pinvm=$(sed -n 's/.*"pinvm":\[\([^]]*\)\].*/\1/p' "$OUT" | tr -d '"' | tr ',' ' ')
+ran=$(runs pinvm)
+[ "$ran" = "$by_pinvm" ] || fail "probe says pinvm gives '$by_pinvm' but run --psci-impl pinvm accepts '$ran'"
+if grep -q '"smccc_filter":true' "$OUT"; then
+	[ "$by_pinvm" = "0.2 1.0 1.1 1.2 1.3" ] || fail "with the filter, pinvm's firmware gives 0.2-1.3, not '$by_pinvm'"
+else
+	[ -z "$by_pinvm" ] || fail "without the filter, pinvm's firmware gives nothing, not '$by_pinvm'"
+fi
 
 # Human-readable form agrees.
 expect_status 0 --name probe-text -- "$PINVM" probe
