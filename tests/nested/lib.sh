@@ -112,7 +112,7 @@ assert_empty() {
 # assert_summary EVENT STATUS [FILE]: pinvm's one-line exit summary (see
 # docs/cli-contract.md) names EVENT (extended regex) and exit STATUS.
 assert_summary() {
-	assert_grep "^pinvm: $1; PSCI [0-9]+\.[0-9]+; [0-9]+ restarts; ran [0-9.]+s; exit $2\$" "${3:-$ERR}"
+	assert_grep "^pinvm: $1; PSCI [0-9]+\.[0-9]+( \(pinvm's firmware\))?; [0-9]+ restarts; ran [0-9.]+s; exit $2\$" "${3:-$ERR}"
 }
 
 # wait_for PATTERN FILE SECONDS: wait until FILE has a line matching PATTERN;
