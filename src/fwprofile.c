@@ -759,10 +759,3 @@ char *fwprofile_issue_str(const struct fwprofile_issue *is, char *buf, size_t si
 	return buf;
 }
 
-void fwprofile_without(const struct fwprofile *in, uint64_t id, struct fwprofile *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (unsigned int i = 0; i < in->nr; i++)
-		if (in->regs[i].id != id)
-			out->regs[out->nr++] = in->regs[i];
-}

@@ -307,6 +307,7 @@ static int machine_firmware(struct machine *m, char *why, size_t why_size)
 	if (m->fw_replay) {
 		struct fwprofile rest;
 		uint32_t want = machine_profile_psci(m->fw_replay);
+		uint64_t kvm_psci;
 
 		if (cfg->psci_impl != PSCI_IMPL_PINVM) {
 			r = machine_apply_fw_profile(m, why, why_size);
@@ -320,10 +321,17 @@ static int machine_firmware(struct machine *m, char *why, size_t why_size)
 			    want == PINVM_PSCI_0_1)
 				return r;
 		}
-		/* pinvm answers PSCI; KVM keeps the rest of the view. */
-		fwprofile_without(m->fw_replay, FWPROFILE_PSCI_VERSION, &rest);
+		/*
+		 * pinvm answers PSCI; KVM keeps the rest of the view, and its own
+		 * PSCI_VERSION register (which the guest never sees answer).
+		 */
+		rest = *m->fw_replay;
+		r = fwregs_get(m->vcpu_fds[0], FWPROFILE_PSCI_VERSION, &kvm_psci);
+		if (!r)
+			r = fwprofile_set(&rest, FWPROFILE_PSCI_VERSION, kvm_psci);
 		memset(&m->fw_report, 0, sizeof(m->fw_report));
-		r = fwregs_apply(m->vcpu_fds, m->nr_vcpus, &rest, &m->fw_report);
+		if (!r)
+			r = fwregs_apply(m->vcpu_fds, m->nr_vcpus, &rest, &m->fw_report);
 		if (r == -ENOTSUP) {
 			log_say(why, why_size, "firmware profile %s cannot be honoured by this host (Linux %s), even with pinvm's PSCI firmware: %u mismatch%s",
 				cfg->fw_profile_path ? cfg->fw_profile_path : "(recorded)",

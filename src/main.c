@@ -794,11 +794,14 @@ static int profile_check(const char *path)
 	filter = vm_has_smccc_filter(vm);
 	if (r == -ENOTSUP && filter && fwprofile_find(&p, FWPROFILE_PSCI_VERSION) &&
 	    fwprofile_find(&p, FWPROFILE_PSCI_VERSION)->value != PINVM_PSCI_0_1) {
-		struct fwprofile rest;
+		struct fwprofile rest = p;
 		struct fwprofile_report rest_rep;
+		uint64_t kvm_psci;
 
-		fwprofile_without(&p, FWPROFILE_PSCI_VERSION, &rest);
-		if (fwregs_apply(&vcpu, 1, &rest, &rest_rep) == 0) {
+		/* KVM keeps its own PSCI_VERSION register, which the guest never sees answer. */
+		if (fwregs_get(vcpu, FWPROFILE_PSCI_VERSION, &kvm_psci) == 0 &&
+		    fwprofile_set(&rest, FWPROFILE_PSCI_VERSION, kvm_psci) == 0 &&
+		    fwregs_apply(&vcpu, 1, &rest, &rest_rep) == 0) {
 			r = 0;
 			rep = rest_rep;
 			impl = " with pinvm's PSCI firmware (--psci-impl pinvm; KVM's PSCI cannot give its version)";

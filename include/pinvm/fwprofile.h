@@ -84,9 +84,6 @@ char *fwprofile_value_str(uint64_t id, uint64_t value, char *buf, size_t size);
  */
 char *fwprofile_decode(uint64_t id, uint64_t value, char *buf, size_t size);
 
-/** fwprofile_without() - @in without its entry for @id (if any), into @out. */
-void fwprofile_without(const struct fwprofile *in, uint64_t id, struct fwprofile *out);
-
 /** fwprofile_find() - the entry for @id, or NULL. */
 const struct fwprofile_reg *fwprofile_find(const struct fwprofile *p, uint64_t id);
 
