@@ -102,6 +102,9 @@ static int keyword_index(const char *arg, const char *const *names)
 	return -1;
 }
 
+/* Every usage error of 'run' ends with this. */
+#define USAGE_HINT	" (try 'pinvm run --help')"
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
@@ -112,7 +115,7 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("%s (try 'pinvm run --help')", msg);
+	pr_err("%s%s", msg, USAGE_HINT);
 	return EXIT_USAGE;
 }
 
@@ -333,12 +336,13 @@ static int write_file_atomic(const char *path, const void *buf, size_t len)
 /*
  * --fw-profile FILE: an existing FILE is parsed and replayed, its PSCI
  * version becoming the pin; a missing one is recorded by machine_setup().
- * Returns: 0; an exit status.
+ * Returns: 0; an exit status, with the message in @why.
  */
-static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p)
+static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p,
+			      char *why, size_t why_size)
 {
 	const struct fwprofile_reg *psci;
-	char why[512], a[16], b[16];
+	char a[16], b[16];
 	struct stat st;
 	int r;
 
@@ -346,17 +350,17 @@ static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p)
 		cfg->fw_record = true;
 		return 0;
 	}
-	r = fwprofile_load(cfg->fw_profile_path, p, why, sizeof(why));
-	if (r) {
-		pr_err("%s", why);
+	r = fwprofile_load(cfg->fw_profile_path, p, why, why_size);
+	if (r)
 		return EXIT_START;
-	}
 	psci = fwprofile_find(p, FWPROFILE_PSCI_VERSION);
-	if (cfg->psci_explicit && cfg->psci != psci->value)
-		return usage_error("--psci %s disagrees with --fw-profile %s, which pins PSCI %s",
-				   cfg->psci == PSCI_PIN_HOST ? "host" :
-				   psci_version_str(cfg->psci, a, sizeof(a)), cfg->fw_profile_path,
-				   psci_version_str((uint32_t)psci->value, b, sizeof(b)));
+	if (cfg->psci_explicit && cfg->psci != psci->value) {
+		snprintf(why, why_size, "--psci %s disagrees with --fw-profile %s, which pins PSCI %s%s",
+			 cfg->psci == PSCI_PIN_HOST ? "host" :
+			 psci_version_str(cfg->psci, a, sizeof(a)), cfg->fw_profile_path,
+			 psci_version_str((uint32_t)psci->value, b, sizeof(b)), USAGE_HINT);
+		return EXIT_USAGE;
+	}
 	cfg->psci = (uint32_t)psci->value;
 	cfg->fw_profile = p;
 	return 0;
@@ -483,10 +487,11 @@ static void stop_describe(const struct machine_stop *s, const struct machine_con
 }
 
 /*
- * --user: resolve it before anything is opened. Returns: 0 (*ret_user NULL
- * without --user); an exit status.
+ * --user: resolve it before the kernel and /dev/kvm are opened. Returns: 0
+ * (*ret_user NULL without --user); an exit status, with the message in @why.
  */
-static int run_resolve_user(struct caps_user *user, const struct caps_user **ret_user)
+static int run_resolve_user(struct caps_user *user, const struct caps_user **ret_user,
+			    char *why, size_t why_size)
 {
 	int r;
 
@@ -494,14 +499,18 @@ static int run_resolve_user(struct caps_user *user, const struct caps_user **ret
 	if (!arg_user)
 		return 0;
 	r = caps_lookup_user(arg_user, "/etc/passwd", user);
-	if (r == -ENOENT)
-		return usage_error("--user: no user '%s' in /etc/passwd (or give UID:GID)", arg_user);
+	if (r == -ENOENT) {
+		snprintf(why, why_size, "--user: no user '%s' in /etc/passwd (or give UID:GID)%s",
+			 arg_user, USAGE_HINT);
+		return EXIT_USAGE;
+	}
 	if (r) {
-		pr_err("--user %s: cannot read /etc/passwd: %s", arg_user, strerror(-r));
+		snprintf(why, why_size, "--user %s: cannot read /etc/passwd: %s", arg_user,
+			 strerror(-r));
 		return EXIT_START;
 	}
 	if (geteuid() != 0) {
-		pr_err("--user needs pinvm to be started as root; as a user with access to /dev/kvm, leave it out");
+		snprintf(why, why_size, "--user needs pinvm to be started as root; as a user with access to /dev/kvm, leave it out");
 		return EXIT_START;
 	}
 	*ret_user = user;
@@ -519,6 +528,18 @@ static int run_drop_privileges(const struct caps_user *user, char *why, size_t w
 	else if (r)
 		snprintf(why, why_size, "cannot drop privileges: %s", strerror(-r));
 	return r;
+}
+
+/*
+ * Report a failure once the event log exists: the error line, the log's
+ * exit record with the same message, the log closed. Returns: @status.
+ */
+static int run_fail(struct evlog *log, int status, const char *why)
+{
+	pr_err("%s", why);
+	evlog_exit(log, status, -1, why);
+	evlog_close(log);
+	return status;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -542,15 +563,8 @@ static int cmd_run(int argc, char **argv)
 		return r;
 	if (quiet)
 		log_level = LOG_LEVEL_QUIET;
-	r = run_resolve_user(&user_ids, &user);
-	if (r)
-		return r;
-	if (cfg.fw_profile_path) {
-		r = fw_profile_prepare(&cfg, &profile);
-		if (r)
-			return r;
-	}
 
+	/* First, so that every run from here on leaves a log ending in its exit record. */
 	evlog_init(&log);
 	if (event_log) {
 		r = evlog_open(&log, event_log);
@@ -559,6 +573,11 @@ static int cmd_run(int argc, char **argv)
 			return EXIT_START;
 		}
 	}
+	r = run_resolve_user(&user_ids, &user, why, sizeof(why));
+	if (!r && cfg.fw_profile_path)
+		r = fw_profile_prepare(&cfg, &profile, why, sizeof(why));
+	if (r)
+		return run_fail(&log, r, why);
 
 	r = machine_load(&m, &cfg, &log, why, sizeof(why));
 	if (!r)
@@ -570,9 +589,8 @@ static int cmd_run(int argc, char **argv)
 	if (r) {
 		pr_err("%s", why);
 		fw_report_log(&m.fw_report);
-		evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-			   evlog_json_str(why, desc, sizeof(desc)));
 		machine_close(&m);
+		evlog_exit(&log, EXIT_START, -1, why);
 		evlog_close(&log);
 		return EXIT_START;
 	}
@@ -581,12 +599,8 @@ static int cmd_run(int argc, char **argv)
 		if (r) {
 			snprintf(why, sizeof(why), "cannot write firmware profile %s: %s",
 				 cfg.fw_profile_path, strerror(-r));
-			pr_err("%s", why);
-			evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-				   evlog_json_str(why, desc, sizeof(desc)));
 			machine_close(&m);
-			evlog_close(&log);
-			return EXIT_START;
+			return run_fail(&log, EXIT_START, why);
 		}
 		log_msg(LOG_LEVEL_WARN, "note: ", "recorded this host's firmware view (PSCI %s, %u registers) in %s",
 			psci_version_str(m.psci_version, ver, sizeof(ver)), m.fw_recorded.nr,
@@ -599,10 +613,10 @@ static int cmd_run(int argc, char **argv)
 		r = write_file_atomic(cfg.dump_dtb, m.dtb, machine_dtb_size(&m));
 		machine_close(&m);
 		if (r) {
-			pr_err("cannot write %s: %s", cfg.dump_dtb, strerror(-r));
-			evlog_close(&log);
-			return EXIT_START;
+			snprintf(why, sizeof(why), "cannot write %s: %s", cfg.dump_dtb, strerror(-r));
+			return run_fail(&log, EXIT_START, why);
 		}
+		evlog_exit(&log, EXIT_POWEROFF, -1, NULL);
 		evlog_close(&log);
 		return EXIT_POWEROFF;
 	}
@@ -613,12 +627,8 @@ static int cmd_run(int argc, char **argv)
 		if (r) {
 			snprintf(why, sizeof(why), "cannot install the seccomp filter: %s (--no-seccomp runs without it)",
 				 strerror(-r));
-			pr_err("%s", why);
-			evlog_emit(&log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-				   evlog_json_str(why, desc, sizeof(desc)));
 			machine_close(&m);
-			evlog_close(&log);
-			return EXIT_START;
+			return run_fail(&log, EXIT_START, why);
 		}
 	}
 
@@ -642,7 +652,8 @@ static int cmd_run(int argc, char **argv)
 			       stop.pc, stop.pstate);
 		}
 	}
-	evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u", status, m.restarts);
+	/* A restart that failed: the record says why, as stderr did. */
+	evlog_exit(&log, status, (int)m.restarts, r ? why : NULL);
 	if (!quiet)
 		pr_summary("%s; PSCI %s; %u restarts; ran %.3fs; exit %d", desc, ver, m.restarts,
 			   evlog_elapsed(&log), status);

@@ -58,6 +58,44 @@ START_TEST(test_lines)
 }
 END_TEST
 
+/* The exit record: restarts once the guest ran, the error when there was one. */
+START_TEST(test_exit_record)
+{
+	char *dir = harness_tmpdir(), *path, *buf;
+	char long_why[2000];
+	struct evlog log;
+	size_t len;
+
+	ck_assert_ptr_nonnull(dir);
+	path = harness_path(dir, "events.jsonl");
+	memset(long_why, 'x', sizeof(long_why) - 1);
+	long_why[sizeof(long_why) - 1] = '\0';
+	evlog_init(&log);
+	ck_assert_int_eq(evlog_open(&log, path), 0);
+	ck_assert_int_eq(evlog_exit(&log, 0, -1, NULL), 0);
+	ck_assert_int_eq(evlog_exit(&log, 4, 2, NULL), 0);
+	ck_assert_int_eq(evlog_exit(&log, 2, -1, "--user: no user \"x\""), 0);
+	ck_assert_int_eq(evlog_exit(&log, 1, 3, "restart: cannot map the UART"), 0);
+	ck_assert_int_eq(evlog_exit(&log, 1, -1, long_why), 0);
+	evlog_close(&log);
+
+	ck_assert_int_eq(harness_read_file(path, (void **)&buf, &len), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"exit\",\"status\":0}\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"exit\",\"status\":4,\"restarts\":2}\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"exit\",\"status\":2,"
+					  "\"error\":\"--user: no user \\\"x\\\"\"}\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"exit\",\"status\":1,\"restarts\":3,"
+					  "\"error\":\"restart: cannot map the UART\"}\n"));
+	/* A message too long for one record is cut, the record stays whole. */
+	ck_assert_ptr_nonnull(strstr(buf, "\"status\":1,\"error\":\"xxxx"));
+	ck_assert(buf[len - 1] == '\n' && buf[len - 2] == '}' && buf[len - 3] == '"');
+	free(buf);
+	free(path);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_no_file)
 {
 	struct evlog log;
@@ -97,6 +135,7 @@ static Suite *evlog_suite(void)
 	TCase *tc = tcase_create("evlog");
 
 	tcase_add_test(tc, test_lines);
+	tcase_add_test(tc, test_exit_record);
 	tcase_add_test(tc, test_no_file);
 	tcase_add_test(tc, test_open_fails);
 	tcase_add_test(tc, test_json_str);
