@@ -603,9 +603,12 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		/* Restarts replay it: the guest keeps the view of its first boot. */
 		m->fw_replay = &m->fw_recorded;
 	}
-	/* SYSTEM_SUSPEND exists from PSCI 1.0; KVM hands it to us only with the cap. */
+	/*
+	 * SYSTEM_SUSPEND exists from PSCI 1.0; KVM hands it to us only with the
+	 * cap, and without it answers PSCI_FEATURES and the call NOT_SUPPORTED.
+	 */
 	m->suspend_cap = false;
-	if (m->psci_version >= PINVM_PSCI_1_0 &&
+	if (m->psci_version >= PINVM_PSCI_1_0 && !cfg->no_suspend &&
 	    vm_check_cap(m->vm.vm_fd, KVM_CAP_ARM_SYSTEM_SUSPEND)) {
 		struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_SYSTEM_SUSPEND };
 

@@ -76,7 +76,7 @@ static void usage_run(FILE *out)
 		"                           a host that cannot); docs/firmware-profiles.md\n"
 		"      --on-reset restart|exit  guest reset: restart in-process (default) or exit 4/5\n"
 		"      --max-resets N       restarts allowed before exiting 4 (default 16)\n"
-		"      --no-suspend         answer PSCI SYSTEM_SUSPEND with DENIED\n"
+		"      --no-suspend         no PSCI SYSTEM_SUSPEND (NOT_SUPPORTED)\n"
 		"      --timeout SECONDS    stop the guest after SECONDS, exit 124\n"
 		"      --event-log FILE     JSON lines of every event (docs/event-log.md)\n"
 		"      --dump-dtb FILE      write the guest's device tree and exit without running\n"

@@ -177,9 +177,12 @@ static void vcpu_stop_event(struct vcpu *vcpu, enum machine_stop_kind kind)
 	stop.kind = kind;
 	stop.vcpu = vcpu->id;
 	if (kind == MACHINE_STOP_RESET2) {
+		uint64_t x1 = 0;
+
 		/* PSCI 1.1 SYSTEM_RESET2: KVM leaves reset_type in x1 and cookie in x2. */
-		(void)vcpu_get_reg(vcpu, PINVM_REG_X(1), &stop.reset_type);
+		(void)vcpu_get_reg(vcpu, PINVM_REG_X(1), &x1);
 		(void)vcpu_get_reg(vcpu, PINVM_REG_X(2), &stop.cookie);
+		stop.reset_type = psci_reset2_type(x1);
 	}
 	machine_request_stop(vcpu->m, &stop);
 }
@@ -220,11 +223,6 @@ static void vcpu_handle_suspend(struct vcpu *vcpu)
 
 	(void)vcpu_get_reg(vcpu, PINVM_REG_X(1), &entry);
 	(void)vcpu_get_reg(vcpu, PINVM_REG_X(2), &context);
-
-	if (m->cfg->no_suspend) {
-		vcpu_suspend_deny(vcpu, entry, context);
-		return;
-	}
 
 	/* PSCI: every other core must be OFF, else DENIED. */
 	if (m->nr_vcpus > 1) {

@@ -38,7 +38,7 @@ struct machine_config {
 	uint64_t ram_size;
 	enum gic_want gic;
 	uint32_t psci;			/* PSCI_PIN_HOST or PSCI_VERSION(maj, min) */
-	bool no_suspend;		/* answer SYSTEM_SUSPEND with DENIED */
+	bool no_suspend;		/* no SYSTEM_SUSPEND: KVM says NOT_SUPPORTED */
 	bool on_reset_exit;		/* --on-reset exit */
 	unsigned int max_resets;
 	unsigned int timeout;		/* seconds, 0 = none */
@@ -66,7 +66,7 @@ enum machine_stop_kind {
 struct machine_stop {
 	enum machine_stop_kind kind;
 	unsigned int vcpu;
-	uint64_t reset_type, cookie;
+	uint64_t reset_type, cookie;	/* reset_type: the low 32 bits of x1 */
 	int signo;
 	uint64_t pc, pstate;
 	char reason[192];

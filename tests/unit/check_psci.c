@@ -123,6 +123,24 @@ START_TEST(test_reset2_vendor)
 }
 END_TEST
 
+/*
+ * SYSTEM_RESET2 through the SMC64 id with bits 63:32 of x1 set: KVM reads
+ * reset_type as a u32 (0x100000000 is a warm reset to it) and leaves x1 as
+ * it was, so pinvm must report the low 32 bits only.
+ */
+START_TEST(test_reset2_type_32bit)
+{
+	ck_assert_uint_eq(psci_reset2_type(0), 0);
+	ck_assert_uint_eq(psci_reset2_type(0x80000001ULL), 0x80000001U);
+	ck_assert_uint_eq(psci_reset2_type(0x100000000ULL), 0);
+	ck_assert_uint_eq(psci_reset2_type(0x180000001ULL), 0x80000001U);
+	ck_assert_uint_eq(psci_reset2_type(0xffffffff00000000ULL), 0);
+	ck_assert(!psci_reset2_is_vendor(psci_reset2_type(0x100000000ULL)));
+	ck_assert(!psci_reset2_is_vendor(psci_reset2_type(0xffffffff7fffffffULL)));
+	ck_assert(psci_reset2_is_vendor(psci_reset2_type(0x180000001ULL)));
+}
+END_TEST
+
 static Suite *psci_suite(void)
 {
 	Suite *s = suite_create("psci");
@@ -135,6 +153,7 @@ static Suite *psci_suite(void)
 	tcase_add_test(tc, test_min_kernel);
 	tcase_add_test(tc, test_decode);
 	tcase_add_test(tc, test_reset2_vendor);
+	tcase_add_test(tc, test_reset2_type_32bit);
 	suite_add_tcase(s, tc);
 	return s;
 }
