@@ -68,6 +68,8 @@ static void usage_run(FILE *out)
 		"  -p, --cmdline STR        kernel command line (/chosen/bootargs)\n"
 		"  -c, --cpus N             vCPUs (default 1)\n"
 		"  -m, --mem SIZE           RAM, suffix K, M, G (default 256M)\n"
+		"      --mem-merge          let the host's KSM merge guest RAM with other\n"
+		"                           processes' (off by default: a side channel)\n"
 		"      --gic auto|v2|v3     interrupt controller (default auto: v3, else v2)\n"
 		"      --psci VERSION       pin the guest's PSCI version: 0.1 0.2 1.0 1.1 1.2 1.3\n"
 		"                           or host (default: keep KVM's, and report it)\n"
@@ -122,7 +124,7 @@ static int usage_error(const char *fmt, ...)
 enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
-	OPT_USER, OPT_NO_SECCOMP,
+	OPT_USER, OPT_NO_SECCOMP, OPT_MEM_MERGE,
 };
 
 /* Hardening options (docs/security.md); main.c alone uses them. */
@@ -138,6 +140,7 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "cmdline", required_argument, NULL, 'p' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "mem-merge", no_argument, NULL, OPT_MEM_MERGE },
 		{ "gic", required_argument, NULL, OPT_GIC },
 		{ "psci", required_argument, NULL, OPT_PSCI },
 		{ "on-reset", required_argument, NULL, OPT_ON_RESET },
@@ -196,6 +199,9 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			cfg->ram_size = v;
 			break;
 		}
+		case OPT_MEM_MERGE:
+			cfg->mem_merge = true;
+			break;
 		case OPT_GIC: {
 			static const char *const names[] = { "auto", "v2", "v3", NULL };
 			static const enum gic_want wants[] = { GIC_WANT_AUTO, GIC_WANT_V2, GIC_WANT_V3 };

@@ -36,6 +36,7 @@ struct machine_config {
 	const char *cmdline;		/* NULL: none */
 	unsigned int nr_cpus;
 	uint64_t ram_size;
+	bool mem_merge;			/* --mem-merge: guest RAM MADV_MERGEABLE (KSM) */
 	enum gic_want gic;
 	uint32_t psci;			/* PSCI_PIN_HOST or PSCI_VERSION(maj, min) */
 	bool no_suspend;		/* no SYSTEM_SUSPEND: KVM says NOT_SUPPORTED */
