@@ -680,7 +680,7 @@ static int machine_power_on(struct machine *m, char *why, size_t why_size)
 		return r;
 	}
 
-	/* Images: kernel, initrd, DTB (built by machine_setup(), the same on every boot). */
+	/* Images: kernel, initrd, DTB (built by machine_setup(), new seeds on every boot). */
 	dst = vm_gpa_to_hva(&m->vm, m->plan.kernel_addr, m->kernel_len);
 	if (!dst) {
 		say(why, why_size, "kernel does not fit in guest RAM");
@@ -703,6 +703,11 @@ static int machine_power_on(struct machine *m, char *why, size_t why_size)
 		return -ENOSPC;
 	}
 	machine_ram_small_pages(m, m->plan.dtb_addr, machine_dtb_size(m));
+	r = dtb_new_seeds(m->dtb);
+	if (r) {
+		say(why, why_size, "cannot seed the device tree (getrandom): %s", strerror(-r));
+		return r;
+	}
 	memcpy(dst, m->dtb, machine_dtb_size(m));
 
 	r = vcpu_set_boot_regs(&m->vcpus[0], m->plan.kernel_addr, m->plan.dtb_addr);
