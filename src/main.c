@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pinvm's command line. The only place that reports errors to the user and
- * picks exit statuses (docs/exit-status.md); the modules return -errno.
+ * picks exit statuses (docs/cli-contract.md, pinvm(1)); the modules return
+ * -errno.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,7 +90,7 @@ static void usage_run(FILE *out)
 		"  -q, --quiet              no exit summary, no warnings\n"
 		"  -h, --help               this text\n"
 		"\n"
-		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
+		"Console: Ctrl-A x quits (status 0), Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
 		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
 		"      5 vendor reset, 6 guest/vCPU failure, 124 timeout, 128+N signal N,\n"
 		"      159 blocked system call (seccomp).\n");

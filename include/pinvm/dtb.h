@@ -58,7 +58,8 @@ struct dtb_config {
  *   /timer  "arm,armv8-timer", 4 PPIs (13,14,11,10), level-low (GICv2: plus
  *      the CPU mask in bits 8-15), always-on
  *   /serial@<base>  "ns16550a", reg, interrupts SPI level-high, clock-frequency
- * The result decompiles with dtc without warnings (tests/unit/dtb-golden.sh).
+ * The result decompiles with dtc without warnings, as the golden dtb/<case>.dts
+ * files show (tests/unit/check_dtb.c, docs/device-tree.md).
  *
  * Returns: 0; -ENOSPC blob does not fit in @size; -EINVAL bad config (no
  * CPUs or more than LAYOUT_MAX_VCPUS, mpidr NULL, two CPUs with the same
