@@ -1137,7 +1137,6 @@ int machine_run(struct machine *m, struct machine_stop *ret_stop, char *why, siz
 			r = machine_reset(m, why, why_size);
 			if (r) {
 				/* GICv2, or a host that refused a step: a new VM, as at start. */
-				pr_debug("in-place restart: %s; rebuilding the VM", strerror(-r));
 				machine_end_threads(m);
 				machine_teardown(m);
 				r = machine_setup(m, why, why_size);

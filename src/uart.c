@@ -251,13 +251,6 @@ void uart_write(struct uart *u, unsigned int off, uint8_t val)
 	uart_update_irq(u);
 }
 
-size_t uart_rx_space(const struct uart *u)
-{
-	if (uart_loopback(u))
-		return 0;
-	return UART_FIFO_SIZE - u->rx_count;
-}
-
 size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len)
 {
 	size_t n = 0;

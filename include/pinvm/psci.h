@@ -58,8 +58,6 @@ enum psci_event {
  */
 enum psci_event psci_decode_event(uint32_t type, uint32_t ndata, uint64_t data0);
 
-const char *psci_event_name(enum psci_event ev);
-
 /*
  * PSCI 1.1 SYSTEM_RESET2: reset_type is a 32-bit parameter, for the SMC64
  * id too. KVM decides on the low 32 bits of x1 (a u32) and leaves x1 as the

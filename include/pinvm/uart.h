@@ -127,9 +127,6 @@ void uart_write(struct uart *u, unsigned int off, uint8_t val);
  */
 size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len);
 
-/** uart_rx_space() - bytes uart_rx_push() would take now (0 in loopback). */
-size_t uart_rx_space(const struct uart *u);
-
 /**
  * uart_thr_write_deferrable() - can a guest write to offset 0 be handled
  * later, in order, before the next access to any register? True when that
