@@ -131,7 +131,7 @@ static unsigned int machine_tx_drain_locked(struct machine *m)
 static void machine_tx_zone_locked(struct machine *m, bool on)
 {
 	struct kvm_coalesced_mmio_zone zone = {
-		.addr = LAYOUT_UART_BASE + UART_THR,
+		.addr = LAYOUT_UART_BASE + UART_TX,
 		.size = 1,
 	};
 
@@ -160,7 +160,7 @@ static void machine_tx_update_locked(struct machine *m, unsigned int offset)
 		m->tx_credit = 0;
 		if (m->tx_coalesced)
 			machine_tx_zone_locked(m, false);
-	} else if (!m->tx_coalesced && offset == UART_THR &&
+	} else if (!m->tx_coalesced && offset == UART_TX &&
 		   ++m->tx_credit >= TX_COALESCE_AFTER) {
 		machine_tx_zone_locked(m, true);
 	}

@@ -60,11 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			unsigned long before = h.sent;
 
 			uart_write(&u, off, val);
-			if (off == UART_THR && !dlab && !loop && (h.sent != before + 1 || h.last != val))
+			if (off == UART_TX && !dlab && !loop && (h.sent != before + 1 || h.last != val))
 				abort();
 			if (loop && h.sent != before)
 				abort();
-			if (off != UART_THR && h.sent != before)
+			if (off != UART_TX && h.sent != before)
 				abort();
 			break;
 		}
