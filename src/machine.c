@@ -34,18 +34,6 @@
 #define KICK_SIGNAL	SIGUSR1
 #define UART_CLOCK_HZ	1843200
 
-static void say(char *why, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- console glue: UART output to out_fd, interrupt to the vGIC ---- */
 
 static void machine_tx_flush_locked(struct machine *m)

@@ -11,6 +11,7 @@
 #define PINVM_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_QUIET = 0,	/* errors only */
@@ -25,6 +26,14 @@ void log_set_raw_tty(bool raw);
 
 void log_msg(enum log_level level, const char *prefix, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/**
+ * say() - a failure's message, formatted into the caller's @why buffer of
+ * @size bytes: how a module reports what went wrong without printing it
+ * (main.c prints it once). Nothing happens when @why is NULL or @size 0.
+ * (Short and unprefixed on purpose: it is on every error path.)
+ */
+void say(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define pr_err(...)	log_msg(LOG_LEVEL_ERR, "error: ", __VA_ARGS__)
 #define pr_warn(...)	log_msg(LOG_LEVEL_WARN, "warning: ", __VA_ARGS__)
