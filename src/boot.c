@@ -178,7 +178,12 @@ int boot_power_on(struct machine *m, char *why, size_t why_size)
 	/* Devices back to their power-on state, the interrupt line lowered. */
 	uartio_reset(&m->uartio);
 
-	/* Images: kernel, initrd, DTB (built by boot_build_dtb(), the same on every boot). */
+	/* Images: kernel, initrd, DTB (built by boot_build_dtb(), new seeds on every boot). */
+	r = dtb_new_seeds(m->dtb);
+	if (r) {
+		log_say(why, why_size, "cannot seed the device tree (getrandom): %s", strerror(-r));
+		return r;
+	}
 	dst = vm_gpa_to_hva(&m->vm, m->plan.kernel_addr, m->kernel_len);
 	if (!dst) {
 		log_say(why, why_size, "kernel does not fit in guest RAM");

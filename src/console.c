@@ -72,8 +72,7 @@ bool console_pending(const struct console *con)
 	return con->pend_len > 0;
 }
 
-/* Strip the escape sequence out of @buf in place; returns the new length or -1 on Ctrl-A x. */
-static ssize_t console_filter(struct console *con, uint8_t *buf, size_t len)
+ssize_t console_filter(struct console *con, uint8_t *buf, size_t len)
 {
 	size_t out = 0;
 

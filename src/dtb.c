@@ -4,13 +4,15 @@
  * one static dtb_add_<node>() per node, called in order by dtb_build().
  * Pure: the machine description comes in a struct dtb_config and nothing
  * here talks to KVM. Helpers return libfdt's negative FDT_ERR_* codes;
- * dtb_build() turns them into -errno at its boundary.
+ * dtb_build() turns them into -errno at its boundary. The one exception is
+ * dtb_new_seeds(), which asks getrandom(2) for the boot's random seeds.
  */
 #include "pinvm/dtb.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/random.h>
 
 #include <libfdt.h>
 
@@ -83,6 +85,8 @@ static uint64_t dtb_cpu_reg(const struct dtb_config *cfg, unsigned int i)
 	return cfg->mpidr[i] & DTB_MPIDR_AFF_MASK;
 }
 
+static const uint8_t dtb_zero_seed[DTB_RNG_SEED_SIZE];
+
 static int dtb_add_chosen(void *fdt, const struct dtb_config *cfg)
 {
 	char path[32];
@@ -94,8 +98,15 @@ static int dtb_add_chosen(void *fdt, const struct dtb_config *cfg)
 		DTB_TRY(fdt_property_u64(fdt, "linux,initrd-start", cfg->initrd_start));
 		DTB_TRY(fdt_property_u64(fdt, "linux,initrd-end", cfg->initrd_end));
 	}
-	snprintf(path, sizeof(path), "/uart@%llx", (unsigned long long)cfg->uart_base);
+	snprintf(path, sizeof(path), "/serial@%llx", (unsigned long long)cfg->uart_base);
 	DTB_TRY(fdt_property_string(fdt, "stdout-path", path));
+	/*
+	 * Room for the boot's random seeds, zero here so that everything
+	 * dtb_build() writes is deterministic; dtb_set_seeds() fills them in
+	 * place on every boot (bindings: dt-schema chosen.yaml).
+	 */
+	DTB_TRY(fdt_property_u64(fdt, "kaslr-seed", 0));
+	DTB_TRY(fdt_property(fdt, "rng-seed", dtb_zero_seed, sizeof(dtb_zero_seed)));
 	return fdt_end_node(fdt);
 }
 
@@ -230,7 +241,8 @@ static int dtb_add_uart(void *fdt, const struct dtb_config *cfg)
 	const uint32_t irq[] = { DTB_GIC_SPI, cfg->uart_spi, DTB_IRQ_LEVEL_HIGH };
 	char name[32];
 
-	snprintf(name, sizeof(name), "uart@%llx", (unsigned long long)cfg->uart_base);
+	/* The generic name for a UART (Devicetree Specification 2.2.2). */
+	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)cfg->uart_base);
 	DTB_TRY(fdt_begin_node(fdt, name));
 	DTB_TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
 	DTB_TRY(dtb_prop_u64s(fdt, "reg", reg, 2));
@@ -332,4 +344,41 @@ int dtb_build(const struct dtb_config *cfg, void *buf, size_t size)
 	if (r < 0)
 		return -EINVAL;
 	return 0;
+}
+
+int dtb_set_seeds(void *blob, const uint8_t *rng_seed, uint64_t kaslr_seed)
+{
+	int chosen;
+
+	if (!blob || !rng_seed || fdt_check_header(blob))
+		return -EINVAL;
+	chosen = fdt_path_offset(blob, "/chosen");
+	if (chosen < 0)
+		return -EINVAL;
+	/* In place: the same size, so not one other byte of the blob moves. */
+	if (fdt_setprop_inplace(blob, chosen, "rng-seed", rng_seed, DTB_RNG_SEED_SIZE) ||
+	    fdt_setprop_inplace_u64(blob, chosen, "kaslr-seed", kaslr_seed))
+		return -EINVAL;
+	return 0;
+}
+
+int dtb_new_seeds(void *blob)
+{
+	uint8_t buf[DTB_RNG_SEED_SIZE + sizeof(uint64_t)];
+	uint64_t kaslr = 0;
+	size_t got = 0;
+
+	/* Blocks only until the host's pool is first initialised. */
+	while (got < sizeof(buf)) {
+		ssize_t n = getrandom(buf + got, sizeof(buf) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(kaslr); i++)
+		kaslr = kaslr << 8 | buf[DTB_RNG_SEED_SIZE + i];
+	return dtb_set_seeds(blob, buf, kaslr);
 }

@@ -102,3 +102,16 @@ int evlog_emit(struct evlog *log, const char *type, const char *fields, ...)
 	pthread_mutex_unlock(&log->lock);
 	return r;
 }
+
+int evlog_exit(struct evlog *log, int status, int restarts, const char *error)
+{
+	char esc[EVLOG_ERROR_MAX];
+	char num[32] = "";
+
+	if (restarts >= 0)
+		snprintf(num, sizeof(num), ",\"restarts\":%d", restarts);
+	if (!error)
+		return evlog_emit(log, "exit", "\"status\":%d%s", status, num);
+	return evlog_emit(log, "exit", "\"status\":%d%s,\"error\":%s", status, num,
+			  evlog_json_str(error, esc, sizeof(esc)));
+}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pinvm/log.h"
+#include "pinvm/parse.h"
 #include "pinvm/psci.h"
 
 #define NR_FW_NAMED	4
@@ -33,7 +34,6 @@ static const struct {
 	{ "VENDOR_HYP_BMAP", { "FUNC_FEAT", "PTP" } },
 	{ "VENDOR_HYP_BMAP_2", { "DISCOVER_IMPL_VER", "DISCOVER_IMPL_CPUS" } },
 };
-
 
 bool fwprofile_is_fw_reg(uint64_t id)
 {
@@ -75,54 +75,21 @@ char *fwprofile_reg_key(uint64_t id, char *buf, size_t size)
 	return buf;
 }
 
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /*
- * "0x" and 1 to 16 hex digits, or decimal digits without a leading zero
- * (so "010" is neither octal nor silently ten). No sign, no spaces.
+ * The profile's numbers are parse_uint()'s ("0x" hex, or decimal; no sign,
+ * no blanks) with two rules of the file format on top: at most 16 hex
+ * digits, and no decimal that starts with 0 ("010" is neither octal nor
+ * silently ten).
  */
-static int parse_number(const char *s, uint64_t max, uint64_t *ret)
+static int fwprofile_parse_number(const char *s, uint64_t max, uint64_t *ret)
 {
-	uint64_t v = 0;
-	size_t i;
-
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
-		if (!*s || strlen(s) > 16)
-			return strlen(s) > 16 ? -ERANGE : -EINVAL;
-		for (i = 0; s[i]; i++) {
-			char c = s[i];
-
-			if (!is_hex(c))
-				return -EINVAL;
-			v = v << 4 | (uint64_t)(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
-		}
-	} else {
-		if (!*s || (s[0] == '0' && s[1]))
-			return -EINVAL;
-		for (i = 0; s[i]; i++) {
-			unsigned int d;
-
-			if (!is_digit(s[i]))
-				return -EINVAL;
-			d = (unsigned int)(s[i] - '0');
-			if (v > (UINT64_MAX - d) / 10)
-				return -ERANGE;
-			v = v * 10 + d;
-		}
+		if (strlen(s + 2) > 16)
+			return -ERANGE;
+	} else if (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
+		return -EINVAL;
 	}
-	if (v > max)
-		return -ERANGE;
-	*ret = v;
-	return 0;
+	return parse_uint(s, 0, max, ret);
 }
 
 int fwprofile_lookup_key(const char *key, uint64_t *ret_id)
@@ -141,7 +108,7 @@ int fwprofile_lookup_key(const char *key, uint64_t *ret_id)
 			return 0;
 		}
 	}
-	if (key[0] == '0' && key[1] == 'x' && parse_number(key, UINT64_MAX, &id) == 0 &&
+	if (key[0] == '0' && key[1] == 'x' && fwprofile_parse_number(key, UINT64_MAX, &id) == 0 &&
 	    fwprofile_is_fw_reg(id)) {
 		*ret_id = id;
 		return 0;
@@ -269,7 +236,7 @@ static int parse_psci(const char *s, uint64_t *ret)
 
 	if (!dot) {
 		/* A plain number is the register value itself. */
-		return parse_number(s, UINT32_MAX, ret);
+		return fwprofile_parse_number(s, UINT32_MAX, ret);
 	}
 	if ((size_t)(dot - s) >= sizeof(major) || strlen(dot + 1) >= sizeof(minor))
 		return -EINVAL;
@@ -278,7 +245,7 @@ static int parse_psci(const char *s, uint64_t *ret)
 	snprintf(minor, sizeof(minor), "%s", dot + 1);
 	if (major[0] == '0' && major[1] == 'x')
 		return -EINVAL;
-	if (parse_number(major, 0xffff, &maj) || parse_number(minor, 0xffff, &min))
+	if (fwprofile_parse_number(major, 0xffff, &maj) || fwprofile_parse_number(minor, 0xffff, &min))
 		return -EINVAL;
 	*ret = maj << 16 | min;
 	return 0;
@@ -372,7 +339,7 @@ static int parse_line(char *s, char *end, unsigned int line, struct fwprofile *p
 			return -EINVAL;
 		}
 	} else {
-		r = parse_number(val, UINT64_MAX, &v);
+		r = fwprofile_parse_number(val, UINT64_MAX, &v);
 		if (r) {
 			log_say(why, why_size, "%.60s: '%.60s' is not a %s (expected 0x and up to 16 hex digits, or decimal without a leading zero)",
 			    key, val, r == -ERANGE ? "64-bit number" : "number");

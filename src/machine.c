@@ -126,9 +126,14 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 		    m->cfg->ram_size >> 20, m->host.ipa_max);
 		return -E2BIG;
 	}
-	r = vm_ram_alloc(&m->vm, LAYOUT_RAM_BASE, m->cfg->ram_size);
+	r = vm_ram_alloc(&m->vm, LAYOUT_RAM_BASE, m->cfg->ram_size, m->cfg->mem_merge);
 	if (r) {
-		log_say(why, why_size, "cannot reserve %" PRIu64 " MiB of guest RAM", m->cfg->ram_size >> 20);
+		if (r == -ENOMEM)
+			log_say(why, why_size, "cannot reserve %" PRIu64 " MiB of guest RAM",
+				m->cfg->ram_size >> 20);
+		else
+			log_say(why, why_size, "--mem-merge: this host cannot offer guest RAM to KSM (MADV_MERGEABLE: %s; a kernel without CONFIG_KSM?)",
+				strerror(-r));
 		return r;
 	}
 	/* The coalesced MMIO ring: this page of every vCPU's kvm_run mapping. */

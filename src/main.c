@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pinvm's command line. The only place that reports errors to the user and
- * picks exit statuses (docs/exit-status.md); the modules return -errno.
+ * picks exit statuses (docs/cli-contract.md, pinvm(1)); the modules return
+ * -errno.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +72,8 @@ static void usage_run(FILE *out)
 		"  -p, --cmdline STR        kernel command line (/chosen/bootargs)\n"
 		"  -c, --cpus N             vCPUs (default 1)\n"
 		"  -m, --mem SIZE           RAM, suffix K, M, G (default 256M)\n"
+		"      --mem-merge          let the host's KSM merge guest RAM with other\n"
+		"                           processes' (off by default: a side channel)\n"
 		"      --gic auto|v2|v3     interrupt controller (default auto: v3, else v2)\n"
 		"      --psci VERSION       pin the guest's PSCI version: 0.1 0.2 1.0 1.1 1.2 1.3\n"
 		"                           or host (default: keep KVM's, and report it)\n"
@@ -94,7 +97,7 @@ static void usage_run(FILE *out)
 		"  -q, --quiet              no exit summary, no warnings\n"
 		"  -h, --help               this text\n"
 		"\n"
-		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
+		"Console: Ctrl-A x quits (status 0), Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
 		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
 		"      5 vendor reset, 6 guest/vCPU failure, 9 every vCPU off without SYSTEM_OFF,\n"
 		"      124 timeout, 128+N signal N,\n"
@@ -110,6 +113,9 @@ static int keyword_index(const char *arg, const char *const *names)
 	return -1;
 }
 
+/* Every usage error of 'run' ends with this. */
+#define USAGE_HINT	" (try 'pinvm run --help')"
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
@@ -120,14 +126,14 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("%s (try 'pinvm run --help')", msg);
+	pr_err("%s%s", msg, USAGE_HINT);
 	return EXIT_USAGE;
 }
 
 enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
-	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI,
+	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI, OPT_MEM_MERGE,
 };
 
 /* Hardening options (docs/security.md); main.c alone uses them. */
@@ -143,6 +149,7 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "cmdline", required_argument, NULL, 'p' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "mem-merge", no_argument, NULL, OPT_MEM_MERGE },
 		{ "gic", required_argument, NULL, OPT_GIC },
 		{ "psci", required_argument, NULL, OPT_PSCI },
 		{ "on-reset", required_argument, NULL, OPT_ON_RESET },
@@ -203,6 +210,9 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			cfg->ram_size = v;
 			break;
 		}
+		case OPT_MEM_MERGE:
+			cfg->mem_merge = true;
+			break;
 		case OPT_GIC: {
 			static const char *const names[] = { "auto", "v2", "v3", NULL };
 			static const enum gic_want wants[] = { GIC_WANT_AUTO, GIC_WANT_V2, GIC_WANT_V3 };
@@ -320,12 +330,13 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 /*
  * --fw-profile FILE: an existing FILE is parsed and replayed, its PSCI
  * version becoming the pin; a missing one is recorded by machine_setup().
- * Returns: 0; an exit status.
+ * Returns: 0; an exit status, with the message in @why.
  */
-static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p)
+static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p,
+			      char *why, size_t why_size)
 {
 	const struct fwprofile_reg *psci;
-	char why[512], a[16], b[16];
+	char a[16], b[16];
 	struct stat st;
 	int r;
 
@@ -333,17 +344,17 @@ static int fw_profile_prepare(struct machine_config *cfg, struct fwprofile *p)
 		cfg->fw_record = true;
 		return 0;
 	}
-	r = fwprofile_load(cfg->fw_profile_path, p, why, sizeof(why));
-	if (r) {
-		pr_err("%s", why);
+	r = fwprofile_load(cfg->fw_profile_path, p, why, why_size);
+	if (r)
 		return EXIT_START;
-	}
 	psci = fwprofile_find(p, FWPROFILE_PSCI_VERSION);
-	if (cfg->psci_explicit && cfg->psci != psci->value)
-		return usage_error("--psci %s disagrees with --fw-profile %s, which pins PSCI %s",
-				   cfg->psci == PSCI_PIN_HOST ? "host" :
-				   psci_version_str(cfg->psci, a, sizeof(a)), cfg->fw_profile_path,
-				   psci_version_str((uint32_t)psci->value, b, sizeof(b)));
+	if (cfg->psci_explicit && cfg->psci != psci->value) {
+		snprintf(why, why_size, "--psci %s disagrees with --fw-profile %s, which pins PSCI %s%s",
+			 cfg->psci == PSCI_PIN_HOST ? "host" :
+			 psci_version_str(cfg->psci, a, sizeof(a)), cfg->fw_profile_path,
+			 psci_version_str((uint32_t)psci->value, b, sizeof(b)), USAGE_HINT);
+		return EXIT_USAGE;
+	}
 	cfg->psci = (uint32_t)psci->value;
 	cfg->fw_profile = p;
 	return 0;
@@ -469,10 +480,11 @@ static void stop_describe(const struct stop *s, const struct machine_config *cfg
 }
 
 /*
- * --user: resolve it before anything is opened. Returns: 0 (*ret_user NULL
- * without --user); an exit status.
+ * --user: resolve it before the kernel and /dev/kvm are opened. Returns: 0
+ * (*ret_user NULL without --user); an exit status, with the message in @why.
  */
-static int run_resolve_user(struct caps_user *user, const struct caps_user **ret_user)
+static int run_resolve_user(struct caps_user *user, const struct caps_user **ret_user,
+			    char *why, size_t why_size)
 {
 	int r;
 
@@ -480,14 +492,18 @@ static int run_resolve_user(struct caps_user *user, const struct caps_user **ret
 	if (!arg_user)
 		return 0;
 	r = caps_lookup_user(arg_user, "/etc/passwd", user);
-	if (r == -ENOENT)
-		return usage_error("--user: no user '%s' in /etc/passwd (or give UID:GID)", arg_user);
+	if (r == -ENOENT) {
+		snprintf(why, why_size, "--user: no user '%s' in /etc/passwd (or give UID:GID)%s",
+			 arg_user, USAGE_HINT);
+		return EXIT_USAGE;
+	}
 	if (r) {
-		pr_err("--user %s: cannot read /etc/passwd: %s", arg_user, strerror(-r));
+		snprintf(why, why_size, "--user %s: cannot read /etc/passwd: %s", arg_user,
+			 strerror(-r));
 		return EXIT_START;
 	}
 	if (geteuid() != 0) {
-		pr_err("--user needs pinvm to be started as root; as a user with access to /dev/kvm, leave it out");
+		snprintf(why, why_size, "--user needs pinvm to be started as root; as a user with access to /dev/kvm, leave it out");
 		return EXIT_START;
 	}
 	*ret_user = user;
@@ -508,14 +524,11 @@ static int run_drop_privileges(const struct caps_user *user, char *why, size_t w
 }
 
 /* The exit record of a run that could not start or go on, and the message. */
-static int run_error(struct evlog *log, const char *why)
+static int run_error(struct evlog *log, int status, const char *why)
 {
-	char desc[256];
-
 	pr_err("%s", why);
-	evlog_emit(log, "exit", "\"status\":%d,\"error\":%s", EXIT_START,
-		   evlog_json_str(why, desc, sizeof(desc)));
-	return EXIT_START;
+	evlog_exit(log, status, -1, why);
+	return status;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -543,15 +556,8 @@ static int cmd_run(int argc, char **argv)
 		return r;
 	if (quiet)
 		log_level = LOG_LEVEL_QUIET;
-	r = run_resolve_user(&user_ids, &user);
-	if (r)
-		return r;
-	if (cfg.fw_profile_path) {
-		r = fw_profile_prepare(&cfg, &profile);
-		if (r)
-			return r;
-	}
 
+	/* First, so that every run from here on leaves a log ending in its exit record. */
 	evlog_init(&log);
 	if (event_log) {
 		r = evlog_open(&log, event_log);
@@ -559,6 +565,14 @@ static int cmd_run(int argc, char **argv)
 			pr_err("cannot write event log %s: %s", event_log, strerror(-r));
 			return EXIT_START;
 		}
+	}
+	r = run_resolve_user(&user_ids, &user, why, sizeof(why));
+	if (!r && cfg.fw_profile_path)
+		r = fw_profile_prepare(&cfg, &profile, why, sizeof(why));
+	if (r) {
+		status = run_error(&log, r, why);
+		evlog_close(&log);
+		return status;
 	}
 
 	machine_init(&m, &cfg, &log);
@@ -572,7 +586,7 @@ static int cmd_run(int argc, char **argv)
 	machine_get_info(&m, &mi);
 	if (r) {
 		fw_report_log(mi.fw_report);
-		status = run_error(&log, why);
+		status = run_error(&log, EXIT_START, why);
 		goto out;
 	}
 	if (cfg.fw_record) {
@@ -580,7 +594,7 @@ static int cmd_run(int argc, char **argv)
 		if (r) {
 			snprintf(why, sizeof(why), "cannot write firmware profile %s: %s",
 				 cfg.fw_profile_path, strerror(-r));
-			status = run_error(&log, why);
+			status = run_error(&log, EXIT_START, why);
 			goto out;
 		}
 		log_msg(LOG_LEVEL_WARN, "note: ", "recorded this host's firmware view (PSCI %s, %u registers) in %s",
@@ -593,10 +607,11 @@ static int cmd_run(int argc, char **argv)
 	if (cfg.dump_dtb) {
 		r = io_write_file_atomic(cfg.dump_dtb, mi.dtb, mi.dtb_size);
 		if (r) {
-			pr_err("cannot write %s: %s", cfg.dump_dtb, strerror(-r));
-			status = EXIT_START;
+			snprintf(why, sizeof(why), "cannot write %s: %s", cfg.dump_dtb, strerror(-r));
+			status = run_error(&log, EXIT_START, why);
 		} else {
 			status = EXIT_POWEROFF;
+			evlog_exit(&log, status, -1, NULL);
 		}
 		goto out;
 	}
@@ -607,7 +622,7 @@ static int cmd_run(int argc, char **argv)
 		if (r) {
 			snprintf(why, sizeof(why), "cannot install the seccomp filter: %s (--no-seccomp runs without it)",
 				 strerror(-r));
-			status = run_error(&log, why);
+			status = run_error(&log, EXIT_START, why);
 			goto out;
 		}
 	}

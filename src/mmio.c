@@ -87,8 +87,6 @@ static void mmio_note_unmapped(struct mmio_bus *bus, uint64_t addr, unsigned int
 {
 	unsigned int i;
 
-	bus->unmapped_count++;
-
 	for (i = 0; i < bus->nr_logged; i++)
 		if (bus->logged[i] == addr)
 			return;

@@ -11,6 +11,7 @@
 
 #include <linux/kvm.h>
 
+#include "pinvm/evlog.h"
 #include "pinvm/fwregs.h"
 #include "pinvm/gic.h"
 #include "pinvm/kvm-compat.h"
@@ -160,11 +161,13 @@ void probe_print_text(const struct probe_result *res, FILE *out)
 
 void probe_print_json(const struct probe_result *res, FILE *out)
 {
-	char v[16];
+	/* uname -r is whatever the kernel was built with: escape it. */
+	char v[16], release[sizeof(res->release) * 6 + 3];
 
-	fprintf(out, "{\"schema\":1,\"host_kernel\":\"%s\",\"kvm_api_version\":%d,"
+	fprintf(out, "{\"schema\":1,\"host_kernel\":%s,\"kvm_api_version\":%d,"
 		"\"max_vcpus\":%u,\"ipa_bits\":%u,\"vgic\":[",
-		res->release, res->api_version, res->max_vcpus, res->ipa_bits);
+		evlog_json_str(res->release, release, sizeof(release)), res->api_version,
+		res->max_vcpus, res->ipa_bits);
 	fprintf(out, "%s%s%s]", res->vgic_v3 ? "\"v3\"" : "",
 		res->vgic_v3 && res->vgic_v2 ? "," : "", res->vgic_v2 ? "\"v2\"" : "");
 	fprintf(out, ",\"psci\":{\"default\":\"%s\",\"accepted\":[",

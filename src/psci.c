@@ -82,21 +82,6 @@ enum psci_event psci_decode_event(uint32_t type, uint32_t ndata, uint64_t data0)
 	}
 }
 
-const char *psci_event_name(enum psci_event ev)
-{
-	switch (ev) {
-	case PSCI_EV_SYSTEM_OFF:	return "system_off";
-	case PSCI_EV_SYSTEM_OFF2:	return "system_off2";
-	case PSCI_EV_RESET:		return "reset";
-	case PSCI_EV_RESET2:		return "reset2";
-	case PSCI_EV_SUSPEND:		return "suspend";
-	case PSCI_EV_WAKEUP:		return "wakeup";
-	case PSCI_EV_CRASH:		return "crash";
-	case PSCI_EV_UNKNOWN:		break;
-	}
-	return "unknown";
-}
-
 int psci_get(int vcpu_fd, uint32_t *ret)
 {
 	uint64_t val = 0;

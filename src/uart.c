@@ -41,7 +41,7 @@ static uint8_t uart_iir(const struct uart *u)
 		iir = UART_IIR_NO_INT;
 
 	if (u->fcr & UART_FCR_ENABLE_FIFO)
-		iir |= UART_IIR_FIFO_ENABLED;
+		iir |= UART_IIR_FIFO_ENABLED_16550A;
 	return iir;
 }
 
@@ -134,7 +134,7 @@ uint8_t uart_read(struct uart *u, unsigned int off)
 	uint8_t val = 0;
 
 	switch (off) {
-	case UART_RBR:
+	case UART_RX:
 		if (u->lcr & UART_LCR_DLAB) {
 			val = u->dll;
 		} else if (u->rx_count) {
@@ -213,7 +213,7 @@ void uart_write(struct uart *u, unsigned int off, uint8_t val)
 	uint8_t old;
 
 	switch (off) {
-	case UART_THR:
+	case UART_TX:
 		if (u->lcr & UART_LCR_DLAB)
 			u->dll = val;
 		else
@@ -249,13 +249,6 @@ void uart_write(struct uart *u, unsigned int off, uint8_t val)
 	}
 
 	uart_update_irq(u);
-}
-
-size_t uart_rx_space(const struct uart *u)
-{
-	if (uart_loopback(u))
-		return 0;
-	return UART_FIFO_SIZE - u->rx_count;
 }
 
 size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len)

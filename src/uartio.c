@@ -26,7 +26,7 @@ enum uartio_tx_action uartio_tx_decide(bool deferrable, bool coalesced, unsigned
 		*credit = 0;
 		return coalesced ? UARTIO_TX_ZONE_OFF : UARTIO_TX_KEEP;
 	}
-	if (coalesced || !is_write || offset != UART_THR)
+	if (coalesced || !is_write || offset != UART_TX)
 		return UARTIO_TX_KEEP;
 	if (++*credit < UARTIO_COALESCE_AFTER)
 		return UARTIO_TX_KEEP;
@@ -104,7 +104,7 @@ static unsigned int uartio_drain_locked(struct uartio *u)
 static void uartio_zone_locked(struct uartio *u, bool on)
 {
 	struct kvm_coalesced_mmio_zone zone = {
-		.addr = u->base + UART_THR,
+		.addr = u->base + UART_TX,
 		.size = 1,
 	};
 

@@ -103,7 +103,7 @@ unsigned int vm_ipa_bits_for(uint64_t end)
 	return bits;
 }
 
-int vm_ram_alloc(struct vm *vm, uint64_t base, uint64_t size)
+int vm_ram_alloc(struct vm *vm, uint64_t base, uint64_t size, bool merge)
 {
 	void *p;
 
@@ -114,7 +114,13 @@ int vm_ram_alloc(struct vm *vm, uint64_t base, uint64_t size)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
-	(void)madvise(p, (size_t)size, MADV_MERGEABLE);
+	/* KSM only on request: merging pages across VMs is a known side channel. */
+	if (merge && madvise(p, (size_t)size, MADV_MERGEABLE) < 0) {
+		int r = -errno;
+
+		(void)munmap(p, (size_t)size);
+		return r;
+	}
 	vm->ram = p;
 	vm->ram_base = base;
 	vm->ram_size = size;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <termios.h>
 
 struct uartio;
@@ -46,8 +47,19 @@ bool console_wants_input(const struct console *con);
 bool console_pending(const struct console *con);
 
 /**
+ * console_filter() - the escape sequence taken out of @buf (@len bytes just
+ * read from a terminal), in place: Ctrl-A Ctrl-A becomes one Ctrl-A, Ctrl-A
+ * and any other byte is swallowed, Ctrl-A x (or X) quits. A Ctrl-A at the
+ * end of @buf waits in @con for the next read's first byte. Pure.
+ * Returns: the bytes left for the guest; -1 on Ctrl-A x (the rest of @buf
+ * is dropped: pinvm stops).
+ */
+ssize_t console_filter(struct console *con, uint8_t *buf, size_t len);
+
+/**
  * console_service() - read stdin if @revents says so, push what fits into
- * the UART's receive FIFO. Returns: true when the user typed the escape sequence.
+ * the UART (through console_filter() when stdin is a terminal).
+ * Returns: true when the user typed the escape sequence.
  */
 bool console_service(struct console *con, struct uartio *u, short revents);
 

@@ -2,12 +2,18 @@
 /*
  * Device tree generation with libfdt. Pure: builds a blob from a description
  * of the machine; never touches KVM. One static dtb_add_<node>() per node.
+ * Everything is deterministic but the two random seeds in /chosen, which
+ * dtb_build() writes as zeros and dtb_set_seeds()/dtb_new_seeds() fill in
+ * place on every boot.
  */
 #ifndef PINVM_DTB_H
 #define PINVM_DTB_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Bytes of /chosen/rng-seed (Linux credits them to its pool at boot). */
+#define DTB_RNG_SEED_SIZE	64
 
 enum dtb_gic {
 	DTB_GIC_V2 = 2,
@@ -36,7 +42,9 @@ struct dtb_config {
  * packed. Node order and contents:
  *   /  compatible "linux,dummy-virt", #address-cells 2, #size-cells 2,
  *      interrupt-parent -> gic
- *   /chosen  bootargs, linux,initrd-start/-end (u64), stdout-path "/uart@1000000"
+ *   /chosen  bootargs, linux,initrd-start/-end (u64), stdout-path "/serial@1000000",
+ *      kaslr-seed (u64) and rng-seed (DTB_RNG_SEED_SIZE bytes), both zero
+ *      here: see dtb_set_seeds()
  *   /memory@80000000  device_type "memory", reg
  *   /cpus  #address-cells 2 (1 when no MPIDR has Aff3), #size-cells 0;
  *      cpu@N: device_type "cpu", compatible "arm,arm-v8", reg = MPIDR & 0xff00ffffff,
@@ -49,8 +57,9 @@ struct dtb_config {
  *      #interrupt-cells 3, #address-cells 0 (dtc 1.6 wants it), phandle 1
  *   /timer  "arm,armv8-timer", 4 PPIs (13,14,11,10), level-low (GICv2: plus
  *      the CPU mask in bits 8-15), always-on
- *   /uart@<base>  "ns16550a", reg, interrupts SPI level-high, clock-frequency
- * The result decompiles with dtc without warnings (tests/unit/dtb-golden.sh).
+ *   /serial@<base>  "ns16550a", reg, interrupts SPI level-high, clock-frequency
+ * The result decompiles with dtc without warnings, as the golden dtb/<case>.dts
+ * files show (tests/unit/check_dtb.c, docs/device-tree.md).
  *
  * Returns: 0; -ENOSPC blob does not fit in @size; -EINVAL bad config (no
  * CPUs or more than LAYOUT_MAX_VCPUS, mpidr NULL, two CPUs with the same
@@ -59,5 +68,22 @@ struct dtb_config {
  * or not inside RAM) or any other libfdt error.
  */
 int dtb_build(const struct dtb_config *cfg, void *buf, size_t size);
+
+/**
+ * dtb_set_seeds() - write /chosen/rng-seed (DTB_RNG_SEED_SIZE bytes from
+ * @rng_seed) and /chosen/kaslr-seed (@kaslr_seed) into @blob, a tree of
+ * dtb_build(), in place: no other byte changes. Pure.
+ * Returns: 0; -EINVAL not such a tree (no header, no /chosen or no seeds
+ * of those sizes).
+ */
+int dtb_set_seeds(void *blob, const uint8_t *rng_seed, uint64_t kaslr_seed);
+
+/**
+ * dtb_new_seeds() - dtb_set_seeds() with fresh bytes from getrandom(2),
+ * for every boot and in-process restart (Linux takes rng-seed into its
+ * entropy pool and kaslr-seed for KASLR, and clears both).
+ * Returns: 0; -errno of getrandom(2); -EINVAL as dtb_set_seeds().
+ */
+int dtb_new_seeds(void *blob);
 
 #endif

@@ -45,4 +45,16 @@ int evlog_emit(struct evlog *log, const char *type, const char *fields, ...)
  */
 char *evlog_json_str(const char *s, char *buf, size_t size);
 
+/* The longest "error" of an exit record, escaped and quoted (the rest is cut). */
+#define EVLOG_ERROR_MAX	768
+
+/**
+ * evlog_exit() - the last record: {"type":"exit","status":@status} with
+ * "restarts":@restarts when @restarts >= 0 (the guest ran) and
+ * "error":@error when @error is not NULL (why pinvm could not start or go
+ * on running the guest, the message it printed).
+ * Returns: as evlog_emit().
+ */
+int evlog_exit(struct evlog *log, int status, int restarts, const char *error);
+
 #endif

@@ -7,6 +7,8 @@
 #ifndef PINVM_KVM_COMPAT_H
 #define PINVM_KVM_COMPAT_H
 
+#include <stddef.h>
+
 #include <linux/kvm.h>
 #include <linux/psci.h>
 
@@ -66,11 +68,18 @@ _Static_assert(sizeof(struct kvm_smccc_filter) == 24, "struct kvm_smccc_filter i
 #define PINVM_PSCI_1_2	PSCI_VERSION(1, 2)
 #define PINVM_PSCI_1_3	PSCI_VERSION(1, 3)
 
-/* Core register ids (KVM_REG_ARM_CORE, 64-bit): X0 + 2n, PC, PSTATE */
-#define PINVM_REG_X(n)	(0x6030000000100000ULL + 2ULL * (n))
-#define PINVM_REG_PC	0x6030000000100040ULL
-#define PINVM_REG_PSTATE	0x6030000000100042ULL
-/* MPIDR_EL1 = ARM64_SYS_REG(3,0,0,0,5) */
-#define PINVM_REG_MPIDR	0x603000000013C005ULL
+/*
+ * Register ids for KVM_GET/SET_ONE_REG, built with arm64 <asm/kvm.h>'s own
+ * macros (api.rst 4.68): a core register is its offset in struct kvm_regs
+ * in 32-bit words; X0 is 0x6030000000100000, PC ...0040, PSTATE ...0042.
+ * Only for arm64 builds (an x86 <asm/kvm.h> has neither macro).
+ */
+#define PINVM_REG_CORE(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+				 KVM_REG_ARM_CORE_REG(field))
+#define PINVM_REG_X(n)		PINVM_REG_CORE(regs.regs[n])
+#define PINVM_REG_PC		PINVM_REG_CORE(regs.pc)
+#define PINVM_REG_PSTATE	PINVM_REG_CORE(regs.pstate)
+/* MPIDR_EL1: op0 3, op1 0, CRn 0, CRm 0, op2 5 */
+#define PINVM_REG_MPIDR		ARM64_SYS_REG(3, 0, 0, 0, 5)
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Logging to stderr with a "pinvm: " prefix. Modules log at debug level only;
- * main.c reports errors once (systemd's logging/non-logging split). The
- * device models may warn about guest behaviour (unmapped MMIO) since that
- * is a report, not an error path.
+ * Logging to stderr with a "pinvm: " prefix. Modules do not log: they return
+ * -errno and a message, and main.c reports errors once (systemd's
+ * logging/non-logging split). The device models may warn about guest
+ * behaviour (unmapped MMIO) since that is a report, not an error path.
+ * Two levels only: --quiet keeps errors, the default adds warnings and
+ * notes. (There is no debug level: nothing could ever turn it on.)
  */
 #ifndef PINVM_LOG_H
 #define PINVM_LOG_H
@@ -15,8 +17,6 @@ enum log_level {
 	LOG_LEVEL_QUIET = 0,	/* errors only */
 	LOG_LEVEL_ERR = 0,
 	LOG_LEVEL_WARN = 1,
-	LOG_LEVEL_INFO = 2,
-	LOG_LEVEL_DEBUG = 3,
 };
 
 extern enum log_level log_level;
@@ -35,8 +35,6 @@ void log_say(char *why, size_t size, const char *fmt, ...) __attribute__((format
 
 #define pr_err(...)	log_msg(LOG_LEVEL_ERR, "error: ", __VA_ARGS__)
 #define pr_warn(...)	log_msg(LOG_LEVEL_WARN, "warning: ", __VA_ARGS__)
-#define pr_info(...)	log_msg(LOG_LEVEL_INFO, "", __VA_ARGS__)
-#define pr_debug(...)	log_msg(LOG_LEVEL_DEBUG, "debug: ", __VA_ARGS__)
 /* Always printed (exit summary), regardless of level except --quiet handling by the caller. */
 #define pr_summary(...)	log_msg(LOG_LEVEL_ERR, "", __VA_ARGS__)
 

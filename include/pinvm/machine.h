@@ -47,6 +47,7 @@ struct machine_config {
 	const char *cmdline;		/* NULL: none */
 	unsigned int nr_cpus;
 	uint64_t ram_size;
+	bool mem_merge;			/* --mem-merge: guest RAM may be merged by KSM */
 	enum gic_want gic;
 	uint32_t psci;			/* PSCI_PIN_HOST or PSCI_VERSION(maj, min) */
 	enum psci_impl psci_impl;	/* AUTO, KVM or PINVM; never AUTO after machine_setup() */

@@ -40,7 +40,6 @@ struct mmio_bus {
 	uint64_t logged[MMIO_UNMAPPED_LOG_MAX];
 	unsigned int nr_logged;
 	bool log_full;
-	uint64_t unmapped_count;	/* every unmapped access, logged or not */
 	mmio_unmapped_fn unmapped;
 	void *unmapped_opaque;
 	pthread_mutex_t lock;		/* serialises handlers and the log table */

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/psci.h>
+
 /* 0 = "host": keep what KVM offers. Otherwise PSCI_VERSION(maj, min). */
 #define PSCI_PIN_HOST	0U
 
@@ -56,12 +58,20 @@ enum psci_event {
  */
 enum psci_event psci_decode_event(uint32_t type, uint32_t ndata, uint64_t data0);
 
-const char *psci_event_name(enum psci_event ev);
+/*
+ * PSCI 1.1 SYSTEM_RESET2: reset_type is a 32-bit parameter, for the SMC64
+ * id too. KVM decides on the low 32 bits of x1 (a u32) and leaves x1 as the
+ * guest set it, so only those bits are the type.
+ */
+static inline uint32_t psci_reset2_type(uint64_t x1)
+{
+	return (uint32_t)x1;
+}
 
 /* PSCI 1.1 SYSTEM_RESET2: reset_type bit 31 selects vendor-specific types */
-static inline bool psci_reset2_is_vendor(uint64_t reset_type)
+static inline bool psci_reset2_is_vendor(uint32_t reset_type)
 {
-	return (reset_type & 0x80000000ULL) != 0;
+	return (reset_type & PSCI_1_1_RESET_TYPE_VENDOR_START) != 0;
 }
 
 /**

@@ -4,7 +4,7 @@
  * output callback and an interrupt-level callback, and feeds received bytes.
  * Not thread-safe: callers serialise access (one mutex per UART).
  *
- * Registers (byte offsets, reg-shift 0): 0 RBR/THR/DLL, 1 IER/DLM, 2 IIR/FCR,
+ * Registers (byte offsets, reg-shift 0): 0 RX/TX/DLL, 1 IER/DLM, 2 IIR/FCR,
  * 3 LCR, 4 MCR, 5 LSR, 6 MSR, 7 SCR. Transmit is instantaneous (THRE always
  * set), receive has a 16-byte FIFO (further bytes are refused, not dropped:
  * uart_rx_push returns how many it took). The FIFO is kept with FCR bit 0
@@ -28,64 +28,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Register offsets and bits: Linux's uapi, the 16550A data sheet's values
+ * (UART_RX/UART_TX, UART_IER_RDI, UART_LSR_THRE, ...). DLAB (LCR bit 7)
+ * banks UART_DLL/UART_DLM over RX/TX and IER.
+ */
+#include <linux/serial_reg.h>
+
 #define UART_FIFO_SIZE	16
 
-/* Register offsets (DLAB = LCR bit 7 banks DLL/DLM over RBR/THR and IER) */
-#define UART_RBR	0	/* read, DLAB 0 */
-#define UART_THR	0	/* write, DLAB 0 */
-#define UART_DLL	0	/* DLAB 1 */
-#define UART_IER	1	/* DLAB 0 */
-#define UART_DLM	1	/* DLAB 1 */
-#define UART_IIR	2	/* read */
-#define UART_FCR	2	/* write */
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_MSR	6
-#define UART_SCR	7
-
-/* Bit values as in the 16550A data sheet (and Linux's serial_reg.h). */
-#define UART_IER_RDI		0x01	/* received data available */
-#define UART_IER_THRI		0x02	/* THR empty */
-#define UART_IER_RLSI		0x04	/* receiver line status */
-#define UART_IER_MSI		0x08	/* modem status */
-
-#define UART_IIR_NO_INT		0x01
-#define UART_IIR_ID		0x0e
-#define UART_IIR_MSI		0x00
-#define UART_IIR_THRI		0x02
-#define UART_IIR_RDI		0x04
-#define UART_IIR_RLSI		0x06
-#define UART_IIR_FIFO_ENABLED	0xc0	/* FCR bit 0 set */
-
-#define UART_FCR_ENABLE_FIFO	0x01
-#define UART_FCR_CLEAR_RCVR	0x02
-#define UART_FCR_CLEAR_XMIT	0x04
-
-#define UART_LCR_DLAB		0x80
-
-#define UART_MCR_DTR		0x01
-#define UART_MCR_RTS		0x02
-#define UART_MCR_OUT1		0x04
-#define UART_MCR_OUT2		0x08
-#define UART_MCR_LOOP		0x10
-
-#define UART_LSR_DR		0x01
-#define UART_LSR_OE		0x02
-#define UART_LSR_PE		0x04
-#define UART_LSR_FE		0x08
-#define UART_LSR_BI		0x10
-#define UART_LSR_THRE		0x20
-#define UART_LSR_TEMT		0x40
-
-#define UART_MSR_DCTS		0x01
-#define UART_MSR_DDSR		0x02
-#define UART_MSR_TERI		0x04
-#define UART_MSR_DDCD		0x08
-#define UART_MSR_CTS		0x10
-#define UART_MSR_DSR		0x20
-#define UART_MSR_RI		0x40
-#define UART_MSR_DCD		0x80
+/* Linux 6.2: IIR bits 6-7, both set while the FIFOs are enabled (16550A). */
+#ifndef UART_IIR_FIFO_ENABLED_16550A
+#define UART_IIR_FIFO_ENABLED_16550A	0xc0
+#endif
 
 typedef void (*uart_tx_fn)(void *opaque, uint8_t byte);
 typedef void (*uart_irq_fn)(void *opaque, int level);
@@ -129,9 +84,6 @@ void uart_write(struct uart *u, unsigned int off, uint8_t val);
  * Returns: how many were taken (0 when the FIFO is full or in loopback).
  */
 size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len);
-
-/** uart_rx_space() - bytes uart_rx_push() would take now (0 in loopback). */
-size_t uart_rx_space(const struct uart *u);
 
 /**
  * uart_thr_write_deferrable() - can a guest write to offset 0 be handled

@@ -54,10 +54,14 @@ bool vm_has_smccc_filter(int vm_fd);
 unsigned int vm_ipa_bits_for(uint64_t end);
 
 /**
- * vm_ram_alloc() - reserve @size bytes of guest RAM (MAP_NORESERVE).
- * Returns: 0; -ENOMEM.
+ * vm_ram_alloc() - reserve @size bytes of guest RAM (MAP_NORESERVE). With
+ * @merge (--mem-merge) the RAM is also marked MADV_MERGEABLE, so the
+ * host's KSM may share its pages with identical pages of other processes
+ * (a side channel between VMs: docs/security.md); without it, it is not.
+ * Returns: 0; -ENOMEM; -errno of MADV_MERGEABLE (-EINVAL: no KSM in the
+ * host kernel), the RAM then released.
  */
-int vm_ram_alloc(struct vm *vm, uint64_t base, uint64_t size);
+int vm_ram_alloc(struct vm *vm, uint64_t base, uint64_t size, bool merge);
 void vm_ram_free(struct vm *vm);
 
 /**

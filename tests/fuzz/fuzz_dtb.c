@@ -4,7 +4,8 @@
  * MPIDRs, GIC version and ranges, UART, PSCI version, initrd bounds and a
  * bootargs string of any bytes, into buffers of any size. Invariants: an
  * accepted description gives a blob that libfdt's full check accepts and
- * that fits the buffer; a refused one is -EINVAL or -ENOSPC.
+ * that fits the buffer, and that takes a boot's random seeds in place; a
+ * refused one is -EINVAL or -ENOSPC.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -78,7 +79,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = dtb_build(&c, blob, buf_size);
 	if (r == 0) {
-		if (fdt_check_full(blob, buf_size) != 0 || fdt_totalsize(blob) > buf_size)
+		uint32_t total = fdt_totalsize(blob);
+
+		if (fdt_check_full(blob, buf_size) != 0 || total > buf_size)
+			abort();
+		/* A boot's seeds go in place: same size, still a valid tree. */
+		if (dtb_new_seeds(blob) != 0 || fdt_totalsize(blob) != total ||
+		    fdt_check_full(blob, buf_size) != 0)
 			abort();
 	} else if (r != -EINVAL && r != -ENOSPC) {
 		abort();

@@ -78,6 +78,8 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_uart_irq_reset();
 	else if (strcmp(name, "reset-during-mmio") == 0)
 		test_reset_during_mmio();
+	else if (strcmp(name, "seeds") == 0)
+		test_seeds();
 
 	say("unknown test");
 	psci_system_off();

@@ -48,6 +48,9 @@ void test_suspend(void)
 
 	if (!enable_timer_irq())
 		psci_system_off();
+	/* What the firmware advertises, to compare with what the call does. */
+	say("suspend features %ld",
+	    psci_call(PSCI_FN(PSCI_FEATURES), PSCI_FN64(PSCI_SYSTEM_SUSPEND), 0, 0));
 	say("suspending");
 	timer_arm(SUSPEND_WAKE_MS);
 	suspend_state = SUSPEND_PENDING;

@@ -37,6 +37,9 @@ void test_psci(void) __attribute__((noreturn));
 /* test_cpus.c */
 void test_count_cpus(void) __attribute__((noreturn));
 
+/* test_dt.c */
+void test_seeds(void) __attribute__((noreturn));
+
 /* test_io.c */
 void test_mmio_hammer(void) __attribute__((noreturn));
 void test_uart_flood(void) __attribute__((noreturn));

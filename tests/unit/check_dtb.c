@@ -2,11 +2,13 @@
 /*
  * dtb: every node and property dtb_build() writes, read back through
  * libfdt's read API, for 1/2/4/512 CPUs, GICv2 and v3, with and without
- * initrd and bootargs, and every PSCI version; the error paths; then a
- * comparison of dtc's decompiled text with the golden dtb/<case>.dts
- * files (see docs/device-tree.md).
+ * initrd and bootargs, and every PSCI version; the error paths; the random
+ * seeds of /chosen, written in place without moving any other byte; then a
+ * comparison of dtc's decompiled text, seeds masked, with the golden
+ * dtb/<case>.dts files (see docs/device-tree.md).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +199,26 @@ static void check_root(void)
 	node("/psci");
 }
 
+/* /chosen's seeds: rng-seed is DTB_RNG_SEED_SIZE bytes of @rng_byte + i * @step. */
+static void check_seeds_pattern(uint8_t rng_byte, uint8_t step, uint64_t kaslr)
+{
+	const uint8_t *rng;
+	int len, i;
+
+	assert_u64s("/chosen", "kaslr-seed", &kaslr, 1);
+	rng = prop("/chosen", "rng-seed", &len);
+	ck_assert_int_eq(len, DTB_RNG_SEED_SIZE);
+	for (i = 0; i < len; i++)
+		ck_assert_msg(rng[i] == (uint8_t)(rng_byte + i * step), "rng-seed byte %d is %#x", i,
+			      rng[i]);
+}
+
+/* As dtb_build() leaves them: zeros. */
+static void check_seeds(uint8_t rng_byte, uint64_t kaslr)
+{
+	check_seeds_pattern(rng_byte, 0, kaslr);
+}
+
 static void check_chosen(const struct dtb_config *cfg)
 {
 	int len;
@@ -215,10 +237,11 @@ static void check_chosen(const struct dtb_config *cfg)
 		assert_absent("/chosen", "linux,initrd-end");
 	}
 
-	assert_str("/chosen", "stdout-path", "/uart@1000000");
+	assert_str("/chosen", "stdout-path", "/serial@1000000");
 	path = prop("/chosen", "stdout-path", &len);
-	ck_assert_int_eq(fdt_path_offset(blob, path), node("/uart@1000000"));
+	ck_assert_int_eq(fdt_path_offset(blob, path), node("/serial@1000000"));
 	ck_assert_int_eq(count_subnodes("/chosen"), 0);
+	check_seeds(0, 0);
 }
 
 static void check_memory(const struct dtb_config *cfg)
@@ -327,10 +350,10 @@ static void check_uart(void)
 	const uint64_t reg[] = { 0x1000000, 0x100 };
 	const uint32_t irq[] = { 0, 0, 4 };	/* GIC_SPI 0, IRQ_TYPE_LEVEL_HIGH */
 
-	assert_str("/uart@1000000", "compatible", "ns16550a");
-	assert_u64s("/uart@1000000", "reg", reg, 2);
-	assert_cells("/uart@1000000", "interrupts", irq, 3);
-	assert_cell("/uart@1000000", "clock-frequency", 1843200);
+	assert_str("/serial@1000000", "compatible", "ns16550a");
+	assert_u64s("/serial@1000000", "reg", reg, 2);
+	assert_cells("/serial@1000000", "interrupts", irq, 3);
+	assert_cell("/serial@1000000", "clock-frequency", 1843200);
 }
 
 static void check_all(const struct dtb_config *cfg)
@@ -445,8 +468,112 @@ START_TEST(test_other_addresses)
 	cfg.uart_spi = 33;
 	build(&cfg);
 	node("/memory@40000000");
-	assert_str("/chosen", "stdout-path", "/uart@9000000");
-	assert_cells("/uart@9000000", "interrupts", (const uint32_t[]){ 0, 33, 4 }, 3);
+	assert_str("/chosen", "stdout-path", "/serial@9000000");
+	assert_cells("/serial@9000000", "interrupts", (const uint32_t[]){ 0, 33, 4 }, 3);
+}
+END_TEST
+
+/* ---- the random seeds ---- */
+
+static const uint8_t zero_seed[DTB_RNG_SEED_SIZE];
+
+/* The seeds back to zero, as golden comparisons see the tree. */
+static void mask_seeds(void *fdt)
+{
+	ck_assert_int_eq(dtb_set_seeds(fdt, zero_seed, 0), 0);
+}
+
+/* The offsets in @fdt of the two seed values: [*rng, +64) and [*kaslr, +8). */
+static void seed_offsets(const void *fdt, size_t *rng, size_t *kaslr)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+
+	ck_assert_int_ge(chosen, 0);
+	*rng = (size_t)((const uint8_t *)fdt_getprop(fdt, chosen, "rng-seed", &len) -
+			(const uint8_t *)fdt);
+	*kaslr = (size_t)((const uint8_t *)fdt_getprop(fdt, chosen, "kaslr-seed", &len) -
+			  (const uint8_t *)fdt);
+}
+
+START_TEST(test_set_seeds_in_place)
+{
+	struct dtb_config cfg = make_cfg(4, DTB_GIC_V3, PSCI(1, 1), BOOTARGS, 1);
+	static uint8_t pristine[LAYOUT_DTB_MAX_SIZE];
+	uint8_t rng[DTB_RNG_SEED_SIZE];
+	size_t size, rng_off, kaslr_off, i;
+
+	build(&cfg);
+	size = fdt_totalsize(blob);
+	memcpy(pristine, blob, size);
+	for (i = 0; i < sizeof(rng); i++)
+		rng[i] = (uint8_t)(0x80 + i * 3);
+	ck_assert_int_eq(dtb_set_seeds(blob, rng, 0x0123456789abcdefULL), 0);
+	check_seeds_pattern(0x80, 3, 0x0123456789abcdefULL);
+	ck_assert_uint_eq(fdt_totalsize(blob), size);
+	ck_assert_int_eq(fdt_check_full(blob, size), 0);
+
+	/* Not one byte outside the two values changed... */
+	seed_offsets(blob, &rng_off, &kaslr_off);
+	for (i = 0; i < size; i++) {
+		bool in_seed = (i >= rng_off && i < rng_off + DTB_RNG_SEED_SIZE) ||
+			       (i >= kaslr_off && i < kaslr_off + 8);
+
+		if (!in_seed)
+			ck_assert_msg(blob[i] == pristine[i], "byte %zu changed", i);
+	}
+	/* ...so masking them gives back exactly what dtb_build() wrote. */
+	mask_seeds(blob);
+	ck_assert_int_eq(memcmp(blob, pristine, size), 0);
+}
+END_TEST
+
+START_TEST(test_new_seeds)
+{
+	struct dtb_config cfg = make_cfg(1, DTB_GIC_V3, PSCI(1, 0), NULL, 0);
+	static uint8_t first[LAYOUT_DTB_MAX_SIZE];
+	const uint8_t *rng1, *rng2;
+	uint64_t kaslr1, kaslr2;
+	size_t size, rng_off, kaslr_off;
+
+	build(&cfg);
+	size = fdt_totalsize(blob);
+	ck_assert_int_eq(dtb_new_seeds(blob), 0);
+	memcpy(first, blob, size);
+	ck_assert_int_eq(dtb_new_seeds(blob), 0);
+	seed_offsets(blob, &rng_off, &kaslr_off);
+	rng1 = first + rng_off;
+	rng2 = blob + rng_off;
+	memcpy(&kaslr1, first + kaslr_off, 8);
+	memcpy(&kaslr2, blob + kaslr_off, 8);
+	/* Two boots, two seeds: neither zero, nor the same (odds 2^-512, 2^-64). */
+	ck_assert(memcmp(rng1, zero_seed, DTB_RNG_SEED_SIZE) != 0);
+	ck_assert(memcmp(rng2, zero_seed, DTB_RNG_SEED_SIZE) != 0);
+	ck_assert(memcmp(rng1, rng2, DTB_RNG_SEED_SIZE) != 0);
+	ck_assert(kaslr1 != 0 && kaslr2 != 0 && kaslr1 != kaslr2);
+	mask_seeds(blob);
+	mask_seeds(first);
+	ck_assert_int_eq(memcmp(blob, first, size), 0);
+}
+END_TEST
+
+START_TEST(test_set_seeds_errors)
+{
+	static uint8_t other[4096];
+
+	ck_assert_int_eq(dtb_set_seeds(NULL, zero_seed, 0), -EINVAL);
+	ck_assert_int_eq(dtb_new_seeds(NULL), -EINVAL);
+	/* Not a tree, a tree without /chosen, a /chosen without room for the seeds. */
+	memset(other, 0, sizeof(other));
+	ck_assert_int_eq(dtb_set_seeds(other, zero_seed, 0), -EINVAL);
+	ck_assert_int_eq(fdt_create_empty_tree(other, sizeof(other)), 0);
+	ck_assert_int_eq(dtb_set_seeds(other, zero_seed, 0), -EINVAL);
+	ck_assert_int_ge(fdt_add_subnode(other, 0, "chosen"), 0);
+	ck_assert_int_eq(dtb_set_seeds(other, zero_seed, 0), -EINVAL);
+	ck_assert_int_eq(fdt_setprop(other, fdt_path_offset(other, "/chosen"), "rng-seed",
+				     zero_seed, 32), 0);
+	ck_assert_int_eq(fdt_setprop_u64(other, fdt_path_offset(other, "/chosen"), "kaslr-seed",
+					 0), 0);
+	ck_assert_int_eq(dtb_set_seeds(other, zero_seed, 0), -EINVAL);
 }
 END_TEST
 
@@ -598,6 +725,9 @@ START_TEST(test_golden)
 
 	/* structure first: a golden file must never bless a wrong tree */
 	check_all(&cfg);
+	/* a boot's seeds, masked again: the golden text shows zeros */
+	ck_assert_int_eq(dtb_new_seeds(blob), 0);
+	mask_seeds(blob);
 
 	/* then the whole tree, as dtc shows it, against the reviewed dtb/<case>.dts */
 	snprintf(name, sizeof(name), "%s.dts", g->name);
@@ -626,6 +756,12 @@ static Suite *dtb_suite(void)
 	tcase_add_test(tc, test_aff3);
 	tcase_add_test(tc, test_mpidr_masked);
 	tcase_add_test(tc, test_other_addresses);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("seeds");
+	tcase_add_test(tc, test_set_seeds_in_place);
+	tcase_add_test(tc, test_new_seeds);
+	tcase_add_test(tc, test_set_seeds_errors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

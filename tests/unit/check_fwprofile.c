@@ -209,6 +209,13 @@ START_TEST(test_accepts)
 
 	ck_assert_int_eq(fwprofile_parse("PSCI_VERSION = 65539", 20, &p, &line, why, sizeof(why)), 0);
 	ck_assert_uint_eq(p.regs[0].value, 0x10003);
+	/* The edges of the number format: 0 alone, 16 hex digits, 2^32 - 1. */
+	ck_assert_int_eq(fwprofile_parse("PSCI_VERSION = 4294967295\nSTD_BMAP = 0\n"
+					 "STD_HYP_BMAP = 0xFFFFFFFFFFFFFFFF\n", 73, &p, &line, why,
+					 sizeof(why)), 0);
+	ck_assert_uint_eq(fwprofile_find(&p, PSCI)->value, 0xffffffffU);
+	ck_assert_uint_eq(fwprofile_find(&p, STD)->value, 0);
+	ck_assert_uint_eq(fwprofile_find(&p, STD_HYP)->value, UINT64_MAX);
 	ck_assert_int_eq(fwprofile_parse("PSCI_VERSION = 0.1\n", 19, &p, &line, why, sizeof(why)), 0);
 	ck_assert_uint_eq(p.regs[0].value, 0x1);
 	/* A version no host knows yet parses: the host refuses it, not the parser. */
@@ -243,6 +250,13 @@ static const struct {
 	{ "bare 0x", "PSCI_VERSION = 1.1\nSTD_BMAP = 0x\n", 2, "is not a number" },
 	{ "negative", "PSCI_VERSION = 1.1\nSTD_BMAP = -1\n", 2, "STD_BMAP: '-1' is not a number" },
 	{ "leading zero", "PSCI_VERSION = 1.1\nSTD_BMAP = 010\n", 2, "'010' is not a number" },
+	{ "leading zero 00", "PSCI_VERSION = 1.1\nSTD_BMAP = 00\n", 2, "'00' is not a number" },
+	{ "plus sign", "PSCI_VERSION = 1.1\nSTD_BMAP = +1\n", 2, "'+1' is not a number" },
+	{ "hex sign", "PSCI_VERSION = 1.1\nSTD_BMAP = 0x+1\n", 2, "'0x+1' is not a number" },
+	{ "two 0x", "PSCI_VERSION = 1.1\nSTD_BMAP = 0x0x1\n", 2, "'0x0x1' is not a number" },
+	{ "17 hex digits", "PSCI_VERSION = 1.1\nSTD_BMAP = 0x00000000000000001\n", 2,
+	  "'0x00000000000000001' is not a 64-bit number" },
+	{ "version 2^32", "PSCI_VERSION = 4294967296\n", 1, "is not a version" },
 	{ "two words", "PSCI_VERSION = 1.1\nSTD_BMAP = 1 2\n", 2, "'1 2' is not a number" },
 	{ "decimal overflow", "PSCI_VERSION = 1.1\nSTD_BMAP = 18446744073709551616\n", 2,
 	  "is not a 64-bit number" },

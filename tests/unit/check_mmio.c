@@ -152,7 +152,6 @@ START_TEST(test_dispatch)
 	ck_assert_uint_eq(gic.len, 8);
 
 	ck_assert_int_eq(reps.n, 0);
-	ck_assert_uint_eq(bus.unmapped_count, 0);
 }
 END_TEST
 
@@ -177,7 +176,6 @@ START_TEST(test_unmapped_read_zero_write_ignored)
 	ck_assert(!mmio_dispatch(&bus, 0xfff, data, 1, false));
 	ck_assert(!mmio_dispatch(&bus, 0x1100, data, 1, false));
 	ck_assert_int_eq(d.calls, 0);
-	ck_assert_uint_eq(bus.unmapped_count, 4);
 }
 END_TEST
 
@@ -208,7 +206,6 @@ START_TEST(test_bad_len)
 	ck_assert(!mmio_dispatch(&bus, 0x1004, data, 16, false));
 	ck_assert_int_eq(d.calls, 0);
 	ck_assert_uint_eq(data[0], 0xee);	/* not touched */
-	ck_assert_uint_eq(bus.unmapped_count, 2);
 }
 END_TEST
 
@@ -232,7 +229,6 @@ START_TEST(test_log_once_per_address)
 	ck_assert_uint_eq(reps.addr[1], 0x4004);
 	ck_assert_uint_eq(reps.len[1], 2);
 	ck_assert(reps.is_write[1]);
-	ck_assert_uint_eq(bus.unmapped_count, 11);
 	ck_assert_uint_eq(bus.nr_logged, 2);
 }
 END_TEST
@@ -260,14 +256,13 @@ START_TEST(test_log_table_full)
 	ck_assert_uint_eq(reps.addr[MMIO_UNMAPPED_LOG_MAX], 0);
 	ck_assert(bus.log_full);
 
-	/* then silence, but still counted and still zero-filled */
+	/* then silence, but still unmapped and zero-filled */
 	for (i = 0; i < 100; i++) {
 		memset(data, 0xff, sizeof(data));
 		ck_assert(!mmio_dispatch(&bus, 0xa00000 + 8 * i, data, 8, false));
 		ck_assert_uint_eq(data[7], 0);
 	}
 	ck_assert_int_eq(reps.n, MMIO_UNMAPPED_LOG_MAX + 1);
-	ck_assert_uint_eq(bus.unmapped_count, MMIO_UNMAPPED_LOG_MAX + 2 + 100);
 }
 END_TEST
 
@@ -279,7 +274,6 @@ START_TEST(test_no_callback)
 	mmio_init(&b, NULL, NULL);
 	ck_assert(!mmio_dispatch(&b, 0x1234, data, 4, false));
 	ck_assert_int_eq(memcmp(data, "\0\0\0\0", 4), 0);
-	ck_assert_uint_eq(b.unmapped_count, 1);
 	ck_assert_uint_eq(b.nr_logged, 1);
 	mmio_destroy(&b);
 	mmio_destroy(NULL);

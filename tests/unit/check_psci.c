@@ -5,7 +5,9 @@
  * ndata > 0 and always together with the type (both flags are bit 0).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/kvm.h>
@@ -77,14 +79,53 @@ START_TEST(test_version_str_roundtrip)
 }
 END_TEST
 
+/* "M.m" as a number that orders releases: 4.17 -> 417, 6.13 -> 613. */
+static unsigned int release_order(const char *s)
+{
+	unsigned int major, minor;
+	char end;
+
+	ck_assert_msg(s && sscanf(s, "%u.%u%c", &major, &minor, &end) == 2,
+		      "'%s' is not a release M.m", s ? s : "(null)");
+	return major * 100 + minor;
+}
+
+/*
+ * The minimum kernels: one for every version pinvm can pin and none for
+ * anything else (a version no kernel takes must not get "needs Linux X");
+ * newer versions never need an older kernel; none is older than 4.17,
+ * which added KVM_REG_ARM_PSCI_VERSION; and the releases of
+ * kvm-psci-uapi.md §3 (1.1 in 5.18, 1.2 and 1.3 in 6.13).
+ */
 START_TEST(test_min_kernel)
 {
-	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_0_1), "4.17");
-	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_0), "4.17");
+	unsigned int prev = 0;
+
+	for (size_t i = 0; i < psci_nr_known_versions; i++) {
+		uint32_t v = psci_known_versions[i];
+		unsigned int order = release_order(psci_version_min_kernel(v));
+
+		ck_assert_msg(order >= 417, "PSCI 0x%x: Linux %s, before the register existed", v,
+			      psci_version_min_kernel(v));
+		ck_assert_msg(order >= prev, "PSCI 0x%x needs an older kernel than the version before", v);
+		prev = order;
+	}
+	/* Every 16-bit major.minor below 2.0 that is not pinnable, and some beyond. */
+	for (uint32_t v = 0; v < 0x20010; v = (v & 0xffff) == 0x10 ? (v & ~0xffffU) + 0x10000 : v + 1) {
+		bool known = false;
+
+		for (size_t i = 0; i < psci_nr_known_versions; i++)
+			known |= psci_known_versions[i] == v;
+		if (!known)
+			ck_assert_msg(!psci_version_min_kernel(v), "0x%x: not pinnable, yet 'needs Linux %s'",
+				      v, psci_version_min_kernel(v));
+	}
+	ck_assert_ptr_null(psci_version_min_kernel(PSCI_PIN_HOST));
+	ck_assert_ptr_null(psci_version_min_kernel(UINT32_MAX));
+	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_0_2), "4.17");
 	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_1), "5.18");
 	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_2), "6.13");
 	ck_assert_str_eq(psci_version_min_kernel(PINVM_PSCI_1_3), "6.13");
-	ck_assert_ptr_null(psci_version_min_kernel(0x10004));
 }
 END_TEST
 
@@ -109,8 +150,6 @@ START_TEST(test_decode)
 	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_WAKEUP, 0, 0), PSCI_EV_WAKEUP);
 	ck_assert_int_eq(psci_decode_event(KVM_SYSTEM_EVENT_CRASH, 0, 0), PSCI_EV_CRASH);
 	ck_assert_int_eq(psci_decode_event(99, 0, 0), PSCI_EV_UNKNOWN);
-	ck_assert_str_eq(psci_event_name(PSCI_EV_SYSTEM_OFF2), "system_off2");
-	ck_assert_str_eq(psci_event_name(PSCI_EV_RESET2), "reset2");
 }
 END_TEST
 
@@ -120,6 +159,24 @@ START_TEST(test_reset2_vendor)
 	ck_assert(psci_reset2_is_vendor(0x80000000ULL));
 	ck_assert(psci_reset2_is_vendor(0x80000001ULL));
 	ck_assert(!psci_reset2_is_vendor(0x7fffffffULL));
+}
+END_TEST
+
+/*
+ * SYSTEM_RESET2 through the SMC64 id with bits 63:32 of x1 set: KVM reads
+ * reset_type as a u32 (0x100000000 is a warm reset to it) and leaves x1 as
+ * it was, so pinvm must report the low 32 bits only.
+ */
+START_TEST(test_reset2_type_32bit)
+{
+	ck_assert_uint_eq(psci_reset2_type(0), 0);
+	ck_assert_uint_eq(psci_reset2_type(0x80000001ULL), 0x80000001U);
+	ck_assert_uint_eq(psci_reset2_type(0x100000000ULL), 0);
+	ck_assert_uint_eq(psci_reset2_type(0x180000001ULL), 0x80000001U);
+	ck_assert_uint_eq(psci_reset2_type(0xffffffff00000000ULL), 0);
+	ck_assert(!psci_reset2_is_vendor(psci_reset2_type(0x100000000ULL)));
+	ck_assert(!psci_reset2_is_vendor(psci_reset2_type(0xffffffff7fffffffULL)));
+	ck_assert(psci_reset2_is_vendor(psci_reset2_type(0x180000001ULL)));
 }
 END_TEST
 
@@ -135,6 +192,7 @@ static Suite *psci_suite(void)
 	tcase_add_test(tc, test_min_kernel);
 	tcase_add_test(tc, test_decode);
 	tcase_add_test(tc, test_reset2_vendor);
+	tcase_add_test(tc, test_reset2_type_32bit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,14 +15,14 @@ START_TEST(test_decide_zone_on)
 
 	/* UARTIO_COALESCE_AFTER deferrable THR writes in a row, then the zone. */
 	for (unsigned int i = 1; i < UARTIO_COALESCE_AFTER; i++) {
-		ck_assert_int_eq(uartio_tx_decide(true, false, UART_THR, true, &credit),
+		ck_assert_int_eq(uartio_tx_decide(true, false, UART_TX, true, &credit),
 				 UARTIO_TX_KEEP);
 		ck_assert_uint_eq(credit, i);
 	}
-	ck_assert_int_eq(uartio_tx_decide(true, false, UART_THR, true, &credit),
+	ck_assert_int_eq(uartio_tx_decide(true, false, UART_TX, true, &credit),
 			 UARTIO_TX_ZONE_ON);
 	/* Already a zone: nothing more. */
-	ck_assert_int_eq(uartio_tx_decide(true, true, UART_THR, true, &credit), UARTIO_TX_KEEP);
+	ck_assert_int_eq(uartio_tx_decide(true, true, UART_TX, true, &credit), UARTIO_TX_KEEP);
 }
 END_TEST
 
@@ -32,7 +32,7 @@ START_TEST(test_decide_other_accesses)
 
 	/* LSR polls and RBR reads between the writes neither count nor reset. */
 	ck_assert_int_eq(uartio_tx_decide(true, false, UART_LSR, false, &credit), UARTIO_TX_KEEP);
-	ck_assert_int_eq(uartio_tx_decide(true, false, UART_RBR, false, &credit), UARTIO_TX_KEEP);
+	ck_assert_int_eq(uartio_tx_decide(true, false, UART_RX, false, &credit), UARTIO_TX_KEEP);
 	ck_assert_int_eq(uartio_tx_decide(true, false, UART_SCR, true, &credit), UARTIO_TX_KEEP);
 	ck_assert_uint_eq(credit, 5);
 }
@@ -47,7 +47,7 @@ START_TEST(test_decide_zone_off)
 			 UARTIO_TX_ZONE_OFF);
 	ck_assert_uint_eq(credit, 0);
 	credit = 40;
-	ck_assert_int_eq(uartio_tx_decide(false, false, UART_THR, true, &credit), UARTIO_TX_KEEP);
+	ck_assert_int_eq(uartio_tx_decide(false, false, UART_TX, true, &credit), UARTIO_TX_KEEP);
 	ck_assert_uint_eq(credit, 0);
 }
 END_TEST
@@ -82,7 +82,7 @@ static void put(const char *s)
 	for (; *s; s++) {
 		uint8_t b = (uint8_t)*s;
 
-		uartio_mmio(&u, UART_THR, &b, 1, true);
+		uartio_mmio(&u, UART_TX, &b, 1, true);
 	}
 }
 
@@ -120,7 +120,7 @@ START_TEST(test_input_and_reset)
 	ck_assert_uint_eq(uartio_feed(&u, in, 2), 2);
 	uartio_mmio(&u, UART_IER, &ier, 1, true);
 	ck_assert_int_eq(u.uart.irq_level, 1);
-	uartio_mmio(&u, UART_RBR, &v, 1, false);
+	uartio_mmio(&u, UART_RX, &v, 1, false);
 	ck_assert_uint_eq(v, 'a');
 	put("partial");
 	/* Reset: pending output goes out first, the FIFO empties, the line drops. */
@@ -142,7 +142,7 @@ START_TEST(test_discard)
 	for (int i = 0; i < 5000; i++) {
 		uint8_t b = 'z';
 
-		uartio_mmio(&d, UART_THR, &b, 1, true);
+		uartio_mmio(&d, UART_TX, &b, 1, true);
 	}
 	ck_assert_int_eq(uartio_loop_timeout(&d), -1);
 	uartio_destroy(&d);

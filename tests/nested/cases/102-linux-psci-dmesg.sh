@@ -9,6 +9,9 @@
 
 expect_status 0 --name probe -- "$PINVM" probe --json
 accepted=$(sed -n 's/.*"accepted":\[\([^]]*\)\].*/\1/p' "$OUT" | tr -d '"' | tr ',' ' ')
+# An empty list (probe output the pattern does not match) would test nothing.
+[ -n "$accepted" ] || { show "$OUT"; fail "no accepted PSCI versions in the probe output"; }
+checked=0
 
 for v in $accepted; do
 	if [ "$v" = 0.1 ]; then
@@ -27,4 +30,6 @@ for v in $accepted; do
 		assert_summary 'guest powered off' 0
 	fi
 	echo "PSCI $v: guest dmesg agrees"
+	checked=$((checked + 1))
 done
+[ "$checked" -ge 1 ] || fail "no PSCI version was checked"

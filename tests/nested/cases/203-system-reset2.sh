@@ -3,7 +3,9 @@
 # SYSTEM_RESET2 (PSCI >= 1.1): a warm reset (type 0) exits 4 with
 # --on-reset exit; a vendor reset (type 0x80000001, cookie 0x1234) exits 5
 # and the log and summary carry both values; with restart the vendor reset
-# restarts the guest. Pinned to 1.0 the call does not exist (NOT_SUPPORTED).
+# restarts the guest. reset_type is 32 bits for the SMC64 id too: with bits
+# 63:32 of x1 set, KVM decides on the low half and so does pinvm's report.
+# Pinned to 1.0 the call does not exist (NOT_SUPPORTED).
 # timeout: 60
 . "$LIB"
 
@@ -20,6 +22,19 @@ expect_status 5 --name vendor -- "$PINVM" run --kernel "$guest" --psci 1.1 --on-
 assert_summary 'guest vendor reset \(SYSTEM_RESET2 type 0x80000001, cookie 0x1234\)' 5
 assert_grep '"type":"reset2","vcpu":0,"reset_type":"0x80000001","cookie":"0x1234","vendor":true\}$' "$log"
 assert_grep '"type":"exit","status":5,' "$log"
+
+# x1 = 0x180000001: a vendor reset 0x80000001 to KVM, and to pinvm.
+log=$WORK/vendor-high.jsonl
+expect_status 5 --name vendor-high -- "$PINVM" run --kernel "$guest" --psci 1.1 --on-reset exit \
+	--cmdline "test=reset2 type=0x180000001 cookie=0x1234" --event-log "$log"
+assert_summary 'guest vendor reset \(SYSTEM_RESET2 type 0x80000001, cookie 0x1234\)' 5
+assert_grep '"type":"reset2","vcpu":0,"reset_type":"0x80000001","cookie":"0x1234","vendor":true\}$' "$log"
+# x1 = 0x100000000: a warm reset (type 0) to KVM, and to pinvm.
+log=$WORK/warm-high.jsonl
+expect_status 4 --name warm-high -- "$PINVM" run --kernel "$guest" --psci 1.1 --on-reset exit \
+	--cmdline "test=reset2 type=0x100000000 cookie=0" --event-log "$log"
+assert_summary 'guest reset \(SYSTEM_RESET2 warm, cookie 0x0\)' 4
+assert_grep '"type":"reset2","vcpu":0,"reset_type":"0x0","cookie":"0x0","vendor":false\}$' "$log"
 
 log=$WORK/vendor-restart.jsonl
 expect_status 4 --name vendor-restart -- "$PINVM" run --kernel "$guest" --psci 1.1 --max-resets 1 \
