@@ -17,7 +17,7 @@ for v in $accepted; do
 	if [ "$v" = 0.1 ]; then
 		bg_start "linux-$v" -- "$PINVM" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
 			--psci 0.1 --cmdline "$(linux_cmdline poweroff) quiet"
-		wait_for '^PINVM-GUEST: action:' "$OUT" 120 ||
+		wait_for '^PINVM-GUEST: action:' "$OUT" 300 ||
 			{ kill -TERM "$BG_PID"; bg_wait 143 30; fail "0.1 guest never reached init"; }
 		kill -TERM "$BG_PID"
 		bg_wait 143 30
