@@ -67,6 +67,8 @@ void primary_main(uint64_t dtb)
 		test_bad_mmio();
 	else if (strcmp(name, "suspend-busy") == 0)
 		test_suspend_busy();
+	else if (strcmp(name, "smp-stress") == 0)
+		test_smp_stress();
 
 	say("unknown test");
 	psci_system_off();

@@ -42,4 +42,7 @@ void test_mmio_hammer(void) __attribute__((noreturn));
 void test_uart_flood(void) __attribute__((noreturn));
 void test_echo(void) __attribute__((noreturn));
 
+/* test_stress.c */
+void test_smp_stress(void) __attribute__((noreturn));
+
 #endif
