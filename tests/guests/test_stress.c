@@ -8,7 +8,10 @@
  *     (in-kernel, no exit to the VMM),
  *   - unmapped MMIO reads: one exit to the VMM each (4 addresses per CPU,
  *     so pinvm logs 8 warnings),
- *   - timers: each CPU's virtual timer re-armed to fire every millisecond.
+ *   - timers: each CPU's virtual timer re-armed to fire every millisecond,
+ *   - optionally (noise=1) a raw console byte per round from both CPUs at
+ *     once, and (spread=N) a second unmapped read per round over N
+ *     addresses per CPU, past pinvm's 64 logged ones.
  *
  * Interrupts stay masked (PSTATE.I): a CPU waits with WFI and takes its
  * interrupts by reading ICC_IAR1_EL1. GICv3 only.
@@ -21,6 +24,7 @@
 #include "smp.h"
 #include "tests.h"
 #include "timer.h"
+#include "uart.h"
 
 #define STRESS_SGI		1
 #define STRESS_UNMAPPED		0x02100000ULL	/* + 0x100 * cpu + 8 * (round % 4) */
@@ -44,7 +48,7 @@ struct stress_cpu {
 };
 
 static struct stress_cpu cpu_state[2];
-static volatile uint64_t stress_rounds;
+static volatile uint64_t stress_rounds, stress_noise, stress_spread;
 
 /*
  * Wait for the SGI of this round, serving timer interrupts meanwhile.
@@ -93,8 +97,14 @@ static void stress_touch(struct stress_cpu *s, unsigned int cpu, uintptr_t rd, u
 		      mmio_read32(rd + GICR_IIDR) + mmio_read32(rd + GICR_TYPER) +
 		      mmio_read32(rd + GICR_ISPENDR0) + mmio_read32(rd + GICR_ISACTIVER0);
 	v = mmio_read64((uintptr_t)(STRESS_UNMAPPED + 0x100 * cpu + 8 * (round % 4)));
+	if (stress_spread)
+		v |= mmio_read32((uintptr_t)(STRESS_UNMAPPED + 0x10000 * (cpu + 1) +
+					     4 * (round % stress_spread)));
 	if (v)
 		s->unmapped_nonzero++;
+	/* noise=1: a raw byte per round from both CPUs at once ('.' and ','). */
+	if (stress_noise)
+		uart_putc(cpu ? ',' : '.');
 }
 
 static void stress_setup_cpu(void)
@@ -149,6 +159,8 @@ void test_smp_stress(void)
 	}
 	rd = gic_cpu_init();
 	stress_rounds = rounds;
+	stress_noise = args_u64("noise", 0);
+	stress_spread = args_u64("spread", 0);
 	cpu1 = smp_mpidr(1);
 	stress_setup_cpu();
 	r = smp_cpu_on(1, stress_secondary);
@@ -165,6 +177,8 @@ void test_smp_stress(void)
 		stress_touch(s, 0, rd, i);
 	}
 	timer_stop();
+	if (stress_noise)
+		uart_puts("\n");
 	if (!smp_flag_wait(&t->done, STRESS_WAIT_MS) || t->failed) {
 		say("smp-stress BAD: cpu1 did not finish");
 		psci_system_off();
