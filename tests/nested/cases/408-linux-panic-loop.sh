@@ -10,6 +10,7 @@
 . "$LIB"
 
 # The rig's panic=-1 would reboot at once; the guest's own default is 0.
+# shellcheck disable=SC2034 # read by linux_cmdline (lib.sh)
 LINUX_BASE_CMDLINE="console=ttyS0 quiet"
 rounds=$(stress_rounds) || exit 1
 i=0
