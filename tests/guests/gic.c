@@ -37,6 +37,7 @@
 #define ICC_EOIR1_EL1		S3_0_C12_C12_1
 #define ICC_SRE_EL1		S3_0_C12_C12_5
 #define ICC_IGRPEN1_EL1		S3_0_C12_C12_7
+#define ICC_SGI1R_EL1		S3_0_C12_C11_5
 /* One level of indirection so the encoding, not the name, is stringified. */
 #define icc_read(reg)		sysreg_read(reg)
 #define icc_write(reg, v)	sysreg_write(reg, v)
@@ -50,7 +51,8 @@
 static struct {
 	int version;		/* 0 = not set up */
 	uintptr_t dist;
-	uintptr_t redist;	/* v3: this CPU's RD_base */
+	uintptr_t redist;	/* v3: the boot CPU's RD_base */
+	uint64_t redist_base, redist_size;	/* v3: the DT's redistributor region */
 	uintptr_t cpuif;	/* v2 */
 	char name[80];
 } gic;
@@ -89,27 +91,14 @@ static uintptr_t find_redist(uint64_t base, uint64_t size)
 	return 0;
 }
 
-static int gic_v3_init(int node)
+/* This CPU's half: wake its redistributor @rd, CPU interface on. */
+static void gic_v3_cpu_on(uintptr_t rd)
 {
-	uint64_t dbase, dsize, rbase, rsize;
 	uint64_t spins = 1000000;
 
-	if (!dt_reg(node, 0, &dbase, &dsize) || !dt_reg(node, 1, &rbase, &rsize))
-		return 0;
-	gic.dist = (uintptr_t)dbase;
-	gic.redist = find_redist(rbase, rsize);
-	print_format(gic.name, sizeof(gic.name), "GICv3 dist 0x%lx redist 0x%lx", dbase,
-		     (uint64_t)gic.redist);
-	if (!gic.redist)
-		return 0;
-
-	mmio_write32(gic.dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
-	gicd_wait_rwp();
-
 	/* Wake the redistributor (KVM: RAZ/WI, QEMU: starts asleep). */
-	mmio_write32(gic.redist + GICR_WAKER,
-		     mmio_read32(gic.redist + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP);
-	while ((mmio_read32(gic.redist + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) && --spins)
+	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP);
+	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) && --spins)
 		cpu_relax();
 
 	/* System register interface on, all priorities below GIC_PMR pass, group 1 on. */
@@ -118,6 +107,26 @@ static int gic_v3_init(int node)
 	icc_write(ICC_PMR_EL1, GIC_PMR);
 	icc_write(ICC_IGRPEN1_EL1, 1);
 	isb();
+}
+
+static int gic_v3_init(int node)
+{
+	uint64_t dbase, dsize, rbase, rsize;
+
+	if (!dt_reg(node, 0, &dbase, &dsize) || !dt_reg(node, 1, &rbase, &rsize))
+		return 0;
+	gic.dist = (uintptr_t)dbase;
+	gic.redist_base = rbase;
+	gic.redist_size = rsize;
+	gic.redist = find_redist(rbase, rsize);
+	print_format(gic.name, sizeof(gic.name), "GICv3 dist 0x%lx redist 0x%lx", dbase,
+		     (uint64_t)gic.redist);
+	if (!gic.redist)
+		return 0;
+
+	mmio_write32(gic.dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	gicd_wait_rwp();
+	gic_v3_cpu_on(gic.redist);
 	return 3;
 }
 
@@ -160,10 +169,51 @@ const char *gic_describe(void)
 	return gic.name;
 }
 
+/* This CPU's RD_base (v3): the boot CPU's is kept, another CPU's looked up. */
+static uintptr_t self_redist(void)
+{
+	uint64_t mpidr = sysreg_read(mpidr_el1);
+
+	if (gic.redist && mmio_read32(gic.redist + GICR_TYPER + 4) == mpidr_to_gicr_affinity(mpidr))
+		return gic.redist;
+	return find_redist(gic.redist_base, gic.redist_size);
+}
+
 /* v3: SGIs and PPIs live in the redistributor's SGI frame; v2: banked in the distributor. */
 static uintptr_t private_base(void)
 {
-	return gic.version == 3 ? gic.redist + GICR_SGI_BASE : gic.dist;
+	return gic.version == 3 ? self_redist() + GICR_SGI_BASE : gic.dist;
+}
+
+uintptr_t gic_cpu_init(void)
+{
+	uintptr_t rd;
+
+	if (gic.version != 3)
+		return 0;
+	rd = self_redist();
+	if (rd)
+		gic_v3_cpu_on(rd);
+	return rd;
+}
+
+uintptr_t gic_dist_base(void)
+{
+	return gic.dist;
+}
+
+void gic_send_sgi(unsigned int intid, uint64_t mpidr)
+{
+	uint64_t v;
+
+	if (gic.version != 3)
+		return;
+	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16], TargetList [15:0] */
+	v = (mpidr >> 32 & 0xff) << 48 | (mpidr >> 16 & 0xff) << 32 |
+	    (uint64_t)(intid & 0xf) << 24 | (mpidr >> 8 & 0xff) << 16 | 1ULL << (mpidr & 0xf);
+	dsb_sy();
+	icc_write(ICC_SGI1R_EL1, v);
+	isb();
 }
 
 void gic_enable_ppi(unsigned int intid)

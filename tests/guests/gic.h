@@ -24,10 +24,26 @@
  */
 int gic_init(void);
 
+/**
+ * gic_cpu_init() - GICv3, on a CPU other than the one that ran gic_init():
+ * wake this CPU's redistributor and turn its CPU interface on.
+ * Returns: its RD_base; 0 without a GICv3 or a redistributor for it.
+ */
+uintptr_t gic_cpu_init(void);
+
+/** gic_dist_base() - the distributor's address (0 before gic_init()). */
+uintptr_t gic_dist_base(void);
+
+/**
+ * gic_send_sgi() - GICv3: raise SGI @intid (0-15) on the CPU with MPIDR
+ * @mpidr (Aff0 below 16), through ICC_SGI1R_EL1. Nothing on GICv2.
+ */
+void gic_send_sgi(unsigned int intid, uint64_t mpidr);
+
 /** gic_describe() - "GICv3 dist 0x3fff0000 redist 0x3ffd0000" style text. */
 const char *gic_describe(void);
 
-/** gic_enable_ppi() - group 1, GIC_PRIORITY, enabled (INTID 16-31). */
+/** gic_enable_ppi() - group 1, GIC_PRIORITY, enabled: a PPI or an SGI (INTID 0-31) of this CPU. */
 void gic_enable_ppi(unsigned int intid);
 
 /** gic_pending() - the distributor/redistributor sees @intid pending. */

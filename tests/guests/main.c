@@ -80,6 +80,8 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_reset_during_mmio();
 	else if (strcmp(name, "seeds") == 0)
 		test_seeds();
+	else if (strcmp(name, "smp-stress") == 0)
+		test_smp_stress();
 
 	say("unknown test");
 	psci_system_off();

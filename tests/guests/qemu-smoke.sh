@@ -70,6 +70,10 @@ reset2)		run "$img" 1 "test=reset2 type=0x80000001 cookie=0x1234"; count 1 "PVGU
 undef)		run "$img" 1 "test=undef"
 		grep -q '^PVGUEST: EXCEPTION esr=0x02000000 elr=0x00000000400' "$out" ||
 			{ echo "missing: EXCEPTION line"; fail=1; } ;;
+smp-stress)	run "$img" 2 "test=smp-stress count=500"
+		grep -qE '^PVGUEST: smp-stress ipis 500 500 timers [0-9]+ [0-9]+ other 0 0 unmapped-nonzero 0$' "$out" ||
+			{ echo "missing: smp-stress ipis line"; fail=1; }
+		expect "PVGUEST: smp-stress done rounds 500" ;;
 unknown)	run "$img" 1 "test=nonsense"; expect "PVGUEST: unknown test" ;;
 *)		echo "unknown case $case"; exit 2 ;;
 esac

@@ -75,8 +75,21 @@ expect_status() {
 	_strip_cr "$OUT"
 	if [ "$STATUS" -ne "$_want" ]; then
 		show "$OUT" "$ERR"
+		_lib_signal_report "$STATUS"
 		fail "expected exit status $_want, got $STATUS from: $*"
 	fi
+}
+
+# _lib_signal_report STATUS: for a status that a signal caused (SIGSEGV
+# 139, SIGBUS 135, SIGABRT 134, SIGILL 132), what the kernel logged about
+# it (arm64: the faulting PC and registers).
+_lib_signal_report() {
+	case $1 in
+	132|134|135|139)
+		echo "---- killed by signal $(($1 - 128)); kernel log ----"
+		dmesg | grep -A 40 -E 'pinvm\[[0-9]+\]: (unhandled|segfault)' | tail -n 60
+		;;
+	esac
 }
 
 # assert_grep PATTERN FILE: FILE has a line matching the extended regex.
@@ -143,6 +156,16 @@ linux_cmdline() {
 	_action=$1
 	shift
 	echo "$LINUX_BASE_CMDLINE pinvm.action=$_action${*:+ $*}"
+}
+
+# stress_rounds: how many rounds a "# rounds:" case runs, $ROUNDS (1 in CI;
+# the long tier's number with tests/nested/run --long, see docs/testing.md).
+stress_rounds() {
+	_r=${ROUNDS:-1}
+	case $_r in
+	'' | *[!0-9]* | 0) fail "ROUNDS must be a positive number, not '$_r'" ;;
+	esac
+	echo "$_r"
 }
 
 # kernel_at_least X.Y: the host kernel release is X.Y or newer.
