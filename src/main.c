@@ -20,6 +20,7 @@
 #include "pinvm/boot.h"
 #include "pinvm/caps.h"
 #include "pinvm/console.h"
+#include "pinvm/conwatch.h"
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
 #include "pinvm/fwregs.h"
@@ -32,6 +33,7 @@
 #include "pinvm/psci.h"
 #include "pinvm/runloop.h"
 #include "pinvm/sandbox.h"
+#include "pinvm/verdict.h"
 
 enum {
 	EXIT_POWEROFF = 0,
@@ -41,6 +43,8 @@ enum {
 	EXIT_RESET = 4,
 	EXIT_VENDOR_RESET = 5,
 	EXIT_GUEST_FAILURE = 6,
+	EXIT_PANIC = 7,		/* a guest kernel panic */
+	EXIT_FAIL_PATTERN = 8,	/* a --fail-on line */
 	EXIT_ALL_OFF = 9,	/* every vCPU turned itself off without SYSTEM_OFF */
 	EXIT_TIMEOUT = 124,
 	EXIT_SIGNAL_BASE = 128,
@@ -53,6 +57,7 @@ static void usage_main(FILE *out)
 {
 	fprintf(out,
 		"Usage: pinvm run --kernel FILE [options]   boot a guest\n"
+		"       pinvm matrix [options] -- RUN-OPTIONS  run the guest under every PSCI version\n"
 		"       pinvm probe [--json]                 show what this host's KVM offers\n"
 		"       pinvm profile show FILE              decode a firmware profile\n"
 		"       pinvm profile check FILE             can this host honour it? (status 0 or 1)\n"
@@ -88,6 +93,13 @@ static void usage_run(FILE *out)
 		"      --event-log FILE     JSON lines of every event (docs/event-log.md)\n"
 		"      --dump-dtb FILE      write the guest's device tree and exit without running\n"
 		"      --console stdio|none guest console on stdin/stdout (default) or nowhere\n"
+		"      --console-log FILE   also write the guest console to FILE, as it arrives\n"
+		"      --console-log-timestamps  a timestamp at the start of each logged line\n"
+		"      --on-panic exit|restart|ignore  guest kernel panic: exit 7 (default),\n"
+		"                           restart in-process (counts as a reset), or ignore\n"
+		"      --pass-on REGEX      exit 0 when a console line matches (POSIX ERE;\n"
+		"                           repeatable)\n"
+		"      --fail-on REGEX      exit 8 when a console line matches (repeatable)\n"
 		"      --user NAME|UID[:GID]  as root: run as this user once the files and\n"
 		"                           /dev/kvm are open (docs/security.md)\n"
 		"      --no-seccomp         no system call filter (debugging only)\n"
@@ -95,10 +107,10 @@ static void usage_run(FILE *out)
 		"  -h, --help               this text\n"
 		"\n"
 		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
-		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
-		"      5 vendor reset, 6 guest/vCPU failure, 9 every vCPU off without SYSTEM_OFF,\n"
-		"      124 timeout, 128+N signal N,\n"
-		"      159 blocked system call (seccomp).\n");
+		"Exit: 0 powered off or --pass-on, 1 could not start, 2 usage, 3 hibernated,\n"
+		"      4 reset, 5 vendor reset, 6 guest/vCPU failure, 7 guest kernel panic,\n"
+		"      8 --fail-on, 9 every vCPU off without SYSTEM_OFF, 124 timeout,\n"
+		"      128+N signal N, 159 blocked system call (seccomp).\n");
 }
 
 /* The index of @arg in the NULL-terminated keyword list @names, or -1. */
@@ -127,8 +139,39 @@ static int usage_error(const char *fmt, ...)
 enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
-	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI,
+	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI, OPT_CONSOLE_LOG,
+	OPT_CONSOLE_LOG_TIMESTAMPS, OPT_ON_PANIC, OPT_PASS_ON, OPT_FAIL_ON,
 };
+
+/*
+ * --pass-on / --fail-on: compiled here once so a bad expression is a usage
+ * error with regcomp's reason; machine_open() compiles them for the run.
+ */
+static int add_pattern(struct conwatch_config *w, enum verdict_result kind, const char *opt,
+		       const char *regex)
+{
+	struct verdict scratch;
+	char err[256];
+	int r;
+
+	if (w->npat >= VERDICT_PATTERNS_MAX)
+		return usage_error("%s: more than %d --pass-on and --fail-on patterns", opt,
+				   VERDICT_PATTERNS_MAX);
+	verdict_init(&scratch);
+	r = verdict_add_pattern(&scratch, kind, regex, err, sizeof(err));
+	verdict_destroy(&scratch);
+	if (r == -ENOMEM) {
+		pr_err("%s '%s': out of memory", opt, regex);
+		return EXIT_START;
+	}
+	if (r)
+		return usage_error("%s: '%s' is not a valid extended regular expression: %s", opt,
+				   regex, err);
+	w->pat[w->npat].kind = kind;
+	w->pat[w->npat].regex = regex;
+	w->npat++;
+	return 0;
+}
 
 /* Hardening options (docs/security.md); main.c alone uses them. */
 static const char *arg_user;
@@ -157,12 +200,17 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "psci-impl", required_argument, NULL, OPT_PSCI_IMPL },
 		{ "log-psci", no_argument, NULL, OPT_LOG_PSCI },
+		{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
+		{ "console-log-timestamps", no_argument, NULL, OPT_CONSOLE_LOG_TIMESTAMPS },
+		{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
+		{ "pass-on", required_argument, NULL, OPT_PASS_ON },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	int c;
+	int c, rc;
 
 	cfg->nr_cpus = 1;
 	cfg->ram_size = 256ULL << 20;
@@ -290,6 +338,34 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		case OPT_NO_SECCOMP:
 			arg_no_seccomp = true;
 			break;
+		case OPT_CONSOLE_LOG:
+			if (!*optarg)
+				return usage_error("--console-log: empty file name");
+			cfg->watch.log_path = optarg;
+			break;
+		case OPT_CONSOLE_LOG_TIMESTAMPS:
+			cfg->watch.log_timestamps = true;
+			break;
+		case OPT_ON_PANIC: {
+			static const char *const names[] = { "exit", "restart", "ignore", NULL };
+			static const enum conwatch_on_panic policies[] = {
+				CONWATCH_PANIC_EXIT, CONWATCH_PANIC_RESTART, CONWATCH_PANIC_IGNORE,
+			};
+			int i = keyword_index(optarg, names);
+
+			if (i < 0)
+				return usage_error("--on-panic: '%s' is not exit, restart or ignore",
+						   optarg);
+			cfg->watch.on_panic = policies[i];
+			break;
+		}
+		case OPT_PASS_ON:
+		case OPT_FAIL_ON:
+			rc = add_pattern(&cfg->watch, c == OPT_PASS_ON ? VERDICT_PASS : VERDICT_FAIL,
+					 c == OPT_PASS_ON ? "--pass-on" : "--fail-on", optarg);
+			if (rc)
+				return rc;
+			break;
 		case 'q':
 			*quiet = true;
 			break;
@@ -312,6 +388,8 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		return usage_error("--initrd: empty file name");
 	if (cfg->psci == PINVM_PSCI_0_1 && cfg->psci_impl == PSCI_IMPL_PINVM)
 		return usage_error("--psci 0.1 is KVM's only: pinvm's firmware gives 0.2 to 1.3");
+	if (cfg->watch.log_timestamps && !cfg->watch.log_path)
+		return usage_error("--console-log-timestamps needs --console-log FILE");
 	return 0;
 }
 
@@ -414,6 +492,12 @@ static int stop_status(const struct stop *s)
 		return EXIT_SIGNAL_BASE + s->signo;
 	case STOP_ALL_OFF:
 		return EXIT_ALL_OFF;
+	case STOP_PANIC:
+		return EXIT_PANIC;
+	case STOP_PASS:
+		return EXIT_POWEROFF;
+	case STOP_FAIL:
+		return EXIT_FAIL_PATTERN;
 	case STOP_FAILURE:
 	case STOP_NONE:
 		break;
@@ -422,9 +506,28 @@ static int stop_status(const struct stop *s)
 }
 
 static void stop_describe(const struct stop *s, const struct machine_config *cfg,
-			  char *buf, size_t size)
+			  const struct machine_info *mi, char *buf, size_t size)
 {
+	static const char *const ends[] = {
+		[STOP_PANIC_END_LINE] = "its end line",
+		[STOP_PANIC_END_RESET] = "a reset",
+		[STOP_PANIC_END_QUIET] = "2 s without output",
+		[STOP_PANIC_END_STOP] = "the stop",
+	};
+
 	switch (s->kind) {
+	case STOP_PANIC:
+		snprintf(buf, size, "guest kernel panic, dump ended by %s%s: \"%s\"",
+			 ends[s->panic_end],
+			 cfg->watch.on_panic == CONWATCH_PANIC_RESTART &&
+			 mi->restarts >= cfg->max_resets ? " (--max-resets reached)" : "", s->line);
+		break;
+	case STOP_PASS:
+		snprintf(buf, size, "--pass-on matched line %" PRIu64 ": \"%s\"", s->lineno, s->line);
+		break;
+	case STOP_FAIL:
+		snprintf(buf, size, "--fail-on matched line %" PRIu64 ": \"%s\"", s->lineno, s->line);
+		break;
 	case STOP_SYSTEM_OFF:
 		snprintf(buf, size, "guest powered off");
 		break;
@@ -530,7 +633,8 @@ static int cmd_run(int argc, char **argv)
 	struct stop stop;
 	struct evlog log;
 	char why[512] = "";
-	char ver[16], desc[256], name[128], drop_note[64] = "", dropped_field[48] = "";
+	char ver[16], desc[512], name[128], drop_note[64] = "", dropped_field[48] = "";
+	char oopses[32] = "";
 	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;
@@ -636,7 +740,7 @@ static int cmd_run(int argc, char **argv)
 			   mi.restarts, dropped_field, evlog_json_str(why, name, sizeof(name)));
 	} else {
 		status = stop_status(&stop);
-		stop_describe(&stop, &cfg, desc, sizeof(desc));
+		stop_describe(&stop, &cfg, &mi, desc, sizeof(desc));
 		if (stop.kind == STOP_FAILURE) {
 			pr_err("vCPU %u: %s", stop.vcpu, stop.reason);
 			pr_err("vCPU %u: PC 0x%016" PRIx64 " PSTATE 0x%08" PRIx64, stop.vcpu,
@@ -645,8 +749,14 @@ static int cmd_run(int argc, char **argv)
 		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u%s", status, mi.restarts,
 			   dropped_field);
 	}
+	if (mi.console.log_error)
+		pr_warn("console log %s: writing stopped after %" PRIu64 " bytes: %s",
+			cfg.watch.log_path, mi.console.log_bytes, strerror(-mi.console.log_error));
+	if (mi.console.oops_count)
+		snprintf(oopses, sizeof(oopses), ", %u oops%s", mi.console.oops_count,
+			 mi.console.oops_count == 1 ? "" : "es");
 	if (!quiet)
-		pr_summary("%s; PSCI %s%s; %u restarts; ran %.3fs%s; exit %d", desc, ver,
+		pr_summary("%s%s; PSCI %s%s; %u restarts; ran %.3fs%s; exit %d", desc, oopses, ver,
 			   mi.psci_impl == PSCI_IMPL_PINVM ? " (pinvm's firmware)" : "", mi.restarts,
 			   evlog_elapsed(&log), drop_note, status);
 out:

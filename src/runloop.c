@@ -19,6 +19,7 @@
 #include "pinvm/boot.h"
 #include "pinvm/conout.h"
 #include "pinvm/console.h"
+#include "pinvm/conwatch.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
 #include "pinvm/psci.h"
@@ -164,7 +165,17 @@ static bool runloop_op_stopping(void *ctx)
 
 static void runloop_op_stop(void *ctx, const struct stop *stop)
 {
-	runloop_request_stop(ctx, stop);
+	struct machine *m = ctx;
+
+	/*
+	 * What the guest printed before this stop is looked at first: the THR
+	 * writes KVM queued in the coalesced ring and a last line without its
+	 * line end. A --fail-on line or a panic's end printed just before a
+	 * power event decides, and a reset finds the panic that caused it.
+	 */
+	uartio_flush(&m->uartio);
+	conwatch_flush(&m->watch);
+	runloop_request_stop(m, stop);
 }
 
 static void runloop_op_checkpoint(void *ctx)
@@ -370,7 +381,8 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 	for (;;) {
 		struct pollfd pfd[4];
 		int nfds = 0, idx_stop, idx_sig, idx_timer = -1, idx_in = -1;
-		int timeout, n;
+		int timeout, quiet, n;
+		struct timespec now;
 
 		idx_stop = nfds;
 		pfd[nfds++] = (struct pollfd){ .fd = m->stop_efd, .events = POLLIN };
@@ -387,6 +399,10 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 		timeout = uartio_loop_timeout(&m->uartio);
 		if (console_pending(con))
 			timeout = UARTIO_TICK_MS;	/* retry a full RX FIFO */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		quiet = conwatch_timeout(&m->watch, &now);	/* a panic's dump may end quietly */
+		if (quiet >= 0 && (timeout < 0 || quiet < timeout))
+			timeout = quiet;
 
 		n = poll(pfd, (nfds_t)nfds, timeout);
 		if (n < 0 && errno != EINTR)
@@ -421,6 +437,10 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 				continue;
 		}
 		uartio_flush(&m->uartio);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		conwatch_tick(&m->watch, &now);
+		if (runloop_stopping(m))
+			break;
 		if (console_service(con, &m->uartio, idx_in >= 0 ? pfd[idx_in].revents : 0)) {
 			struct stop stop = { .kind = STOP_ESCAPE };
 
@@ -475,8 +495,19 @@ static void runloop_log_stop(struct machine *m, const struct stop *s)
 		break;
 	case STOP_NONE:
 	case STOP_RESET_LIMIT:
+	case STOP_PANIC:	/* the console watch wrote panic and pattern records */
+	case STOP_PASS:
+	case STOP_FAIL:
 		break;
 	}
+}
+
+/* Does this stop restart the guest in place (before --max-resets)? */
+static bool runloop_restarts(const struct machine_config *cfg, const struct stop *s)
+{
+	if (s->kind == STOP_PANIC)
+		return cfg->watch.on_panic == CONWATCH_PANIC_RESTART;
+	return (s->kind == STOP_RESET || s->kind == STOP_RESET2) && !cfg->on_reset_exit;
 }
 
 int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_size)
@@ -539,21 +570,30 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			break;
 		}
 		runloop_log_stop(m, s);
-		if ((s->kind != STOP_RESET && s->kind != STOP_RESET2) || cfg->on_reset_exit)
+		/* A panic's dump ends in a reset (panic=-1, panic=N): the panic decides. */
+		if (s->kind == STOP_RESET || s->kind == STOP_RESET2)
+			(void)conwatch_reset(&m->watch, s);
+		if (!runloop_restarts(cfg, s))
 			break;
 		if (m->restarts >= cfg->max_resets) {
-			snprintf(s->reason, sizeof(s->reason), "%s",
-				 s->kind == STOP_RESET2 ? "reset2" : "reset");
-			s->kind = STOP_RESET_LIMIT;
+			/* a panic stays a panic (exit 7), the summary names the limit */
+			if (s->kind != STOP_PANIC) {
+				snprintf(s->reason, sizeof(s->reason), "%s",
+					 s->kind == STOP_RESET2 ? "reset2" : "reset");
+				s->kind = STOP_RESET_LIMIT;
+			}
 			break;
 		}
 		m->restarts++;
 		r = boot_restart(m, why, why_size);
-		if (!r)
+		if (!r) {
+			conwatch_new_boot(&m->watch);
 			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);
+		}
 	}
 	runloop_end_threads(m);
 	uartio_flush(&m->uartio);
+	conwatch_finish(&m->watch);
 	if (m->conout)
 		(void)conout_stop(m->conout, RUNLOOP_CONOUT_STOP_MS, RUNLOOP_CONOUT_STALL_MS);
 	*ret_stop = m->stop;

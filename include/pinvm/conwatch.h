@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The console watch: what pinvm does with the guest's console output
+ * besides showing it. Every piece of output (uartio's out callback: a line,
+ * or 4 KiB of one) goes to the console log (conlog.h) and to the verdict
+ * (verdict.h), and the verdict's findings become event-log records and
+ * stops:
+ *
+ *  - a --pass-on / --fail-on line: a `pattern` record and STOP_PASS /
+ *    STOP_FAIL at once;
+ *  - an oops: an `oops` record (count so far, the line);
+ *  - a kernel panic: once its dump is complete, a `panic` record and, under
+ *    --on-panic exit or restart, STOP_PANIC. The dump is complete at its
+ *    end line (seen here), at a guest reset (conwatch_reset(), called by
+ *    the run loop with the reset stop in hand) or after CONWATCH_QUIET_MS
+ *    without output (conwatch_tick(), called by the event loop, which
+ *    sleeps at most conwatch_timeout() ms). --on-panic ignore writes the
+ *    record and stops nothing.
+ *
+ * Stops go out through the callback given to conwatch_init() (the run
+ * loop's runloop_request_stop(): its first stop wins).
+ *
+ * Locking. The watch has its own lock, taken inside uartio's (the output
+ * callback runs under it) and by the event loop on its own; under it the
+ * watch takes the event log's lock (evlog_emit) and the run loop's (the
+ * stop callback). So the order is uartio lock -> watch lock -> run-loop
+ * lock or event-log lock, never the reverse: nothing that holds the
+ * run-loop or event-log lock calls into the watch or the UART.
+ *
+ * Time is passed in (CLOCK_MONOTONIC), so the quiet period can be tested
+ * without waiting.
+ */
+#ifndef PINVM_CONWATCH_H
+#define PINVM_CONWATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "pinvm/conlog.h"
+#include "pinvm/evlog.h"
+#include "pinvm/stop.h"
+#include "pinvm/verdict.h"
+
+#define CONWATCH_QUIET_MS	VERDICT_PANIC_QUIET_MS
+
+/* --on-panic */
+enum conwatch_on_panic {
+	CONWATCH_PANIC_EXIT,		/* STOP_PANIC ends the run (default) */
+	CONWATCH_PANIC_RESTART,		/* STOP_PANIC, and the run loop restarts */
+	CONWATCH_PANIC_IGNORE,		/* the record only: resets and hangs as before */
+};
+
+struct conwatch_pattern {
+	enum verdict_result kind;	/* VERDICT_PASS or VERDICT_FAIL */
+	const char *regex;		/* as given (argv) */
+};
+
+/* What the command line asks of the watch (main.c fills it). */
+struct conwatch_config {
+	const char *log_path;		/* --console-log FILE; NULL: none */
+	bool log_timestamps;		/* --console-log-timestamps */
+	enum conwatch_on_panic on_panic;
+	struct conwatch_pattern pat[VERDICT_PATTERNS_MAX];
+	unsigned int npat;
+};
+
+typedef void (*conwatch_stop_fn)(void *ctx, const struct stop *stop);
+
+struct conwatch {
+	pthread_mutex_t lock;		/* everything below */
+	struct verdict verdict;
+	struct conlog log;
+	enum conwatch_on_panic on_panic;
+	struct evlog *evlog;
+	conwatch_stop_fn stop;
+	void *stop_ctx;
+	struct timespec last;		/* the latest output arrived */
+	unsigned int oops_logged;	/* oopses already in the event log */
+	bool panic_done;		/* this boot's panic has its record */
+	unsigned int panics_done;	/* panic records, all boots */
+	enum stop_panic_end last_end;	/* how the latest recorded dump ended */
+};
+
+/* What main.c reports at the end of a run. */
+struct conwatch_info {
+	unsigned int oops_count;
+	const char *oops_line;		/* the first oops ("" when none) */
+	unsigned int panics;		/* panics recorded */
+	int log_error;			/* the console log's first write error, or 0 */
+	uint64_t log_bytes;
+};
+
+/**
+ * conwatch_init() - an idle watch (no log, no patterns) reporting to
+ * @evlog and stopping through @stop(@ctx, ...); panics per @on_panic.
+ */
+void conwatch_init(struct conwatch *w, struct evlog *evlog, enum conwatch_on_panic on_panic,
+		   conwatch_stop_fn stop, void *ctx);
+
+/**
+ * conwatch_setup() - compile @cfg's patterns and open its console log
+ * (timestamps count from the event log's start). On failure a message is
+ * written to @why.
+ * Returns: 0; -EINVAL (a pattern does not compile; the log path is not a
+ * regular file); -E2BIG; -ENOMEM; -errno of conlog_open().
+ */
+int conwatch_setup(struct conwatch *w, const struct conwatch_config *cfg,
+		   char *why, size_t why_size);
+
+/**
+ * conwatch_output() - @len bytes of guest console output that arrived at
+ * @now: logged, looked at; records and stops follow. Called with uartio's
+ * lock held (any thread).
+ */
+void conwatch_output(struct conwatch *w, const void *buf, size_t len, const struct timespec *now);
+
+/**
+ * conwatch_flush() - the guest is about to stop on its own (a power event
+ * or a failure, before it is requested): a partial last line is looked at
+ * as a complete one, so a line printed without its line end still decides.
+ */
+void conwatch_flush(struct conwatch *w);
+
+/**
+ * conwatch_timeout() - how long the event loop may sleep: the milliseconds
+ * (0 or more) until a panic's quiet period ends at @now, or -1 when no
+ * dump is pending.
+ */
+int conwatch_timeout(struct conwatch *w, const struct timespec *now);
+
+/**
+ * conwatch_tick() - the event loop's look: a pending dump that has been
+ * quiet CONWATCH_QUIET_MS by @now is complete (record; STOP_PANIC unless
+ * ignored).
+ */
+void conwatch_tick(struct conwatch *w, const struct timespec *now);
+
+/**
+ * conwatch_reset() - the boot ended in *@stop, a guest reset (the vCPUs are
+ * parked). A pending panic dump is complete with it: its record is written
+ * and, unless --on-panic ignore, *@stop becomes STOP_PANIC.
+ * Returns: true when *@stop was changed.
+ */
+bool conwatch_reset(struct conwatch *w, struct stop *stop);
+
+/**
+ * conwatch_new_boot() - the guest restarts in place: the partial line goes,
+ * so does the panic state; counts and the patterns' decision stay.
+ */
+void conwatch_new_boot(struct conwatch *w);
+
+/**
+ * conwatch_finish() - the run is over: a partial last line is looked at
+ * (records only: the run's stop is decided) and a dump still pending gets
+ * its record (end "stop").
+ */
+void conwatch_finish(struct conwatch *w);
+
+/** conwatch_get_info() - counts for the summary; strings live as long as @w. */
+void conwatch_get_info(struct conwatch *w, struct conwatch_info *ret);
+
+/** conwatch_panic_end_str() - "end_line", "reset", "quiet" or "stop". */
+const char *conwatch_panic_end_str(enum stop_panic_end end);
+
+/** conwatch_on_panic_str() - "exit", "restart" or "ignore". */
+const char *conwatch_on_panic_str(enum conwatch_on_panic p);
+
+/** conwatch_destroy() - close the log (fsync'ed), free the patterns. */
+void conwatch_destroy(struct conwatch *w);
+
+#endif
