@@ -124,8 +124,12 @@ int machine_open_host(struct vm_host *host, char *why, size_t why_size)
 
 int machine_open(struct machine *m, char *why, size_t why_size)
 {
-	int r = machine_open_host(&m->host, why, why_size);
+	/* The console log first, like the event log: a bad path fails at once. */
+	int r = conwatch_setup(&m->watch, &m->cfg->watch, why, why_size);
 
+	if (r)
+		return r;
+	r = machine_open_host(&m->host, why, why_size);
 	if (r)
 		return r;
 	if (m->cfg->nr_cpus > m->host.max_vcpus) {
@@ -155,8 +159,7 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 	}
 	for (unsigned int i = 0; i < m->cfg->nr_cpus; i++)
 		m->vcpus[i].fd = -1;
-	/* Opened with the other files, before privileges go. */
-	return conwatch_setup(&m->watch, &m->cfg->watch, why, why_size);
+	return 0;
 }
 
 /* Find the newest version this VM's vCPU 0 accepts (probing by writing it). */

@@ -1067,7 +1067,8 @@ static int cmd_matrix(int argc, char **argv)
 		case ':':
 			return matrix_usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return matrix_usage_error("unknown option '%s'", argv[optind - 1]);
+			return matrix_usage_error("unknown option '%s' (RUN-OPTIONS go after '--')",
+						  argv[optind - 1]);
 		}
 	}
 	if (optind < 2 || strcmp(argv[optind - 1], "--")) {

@@ -150,9 +150,9 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 int machine_open_host(struct vm_host *host, char *why, size_t why_size);
 
 /**
- * machine_open() - open /dev/kvm, check the host can hold the config
- * (--cpus, --mem vs IPA space), allocate RAM; compile the console patterns
- * and open the console log.
+ * machine_open() - compile the console patterns and open the console log;
+ * open /dev/kvm, check the host can hold the config (--cpus, --mem vs IPA
+ * space), allocate RAM.
  * Returns: 0; -errno with a message in @why.
  */
 int machine_open(struct machine *m, char *why, size_t why_size);
