@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* JSON string buffers: a record stays well inside evlog_emit()'s 1024 bytes. */
 #define CONWATCH_JSON_LINE	480
@@ -18,6 +20,7 @@ void conwatch_init(struct conwatch *w, struct evlog *evlog, enum conwatch_on_pan
 	pthread_mutex_init(&w->lock, NULL);
 	verdict_init(&w->verdict);
 	conlog_init(&w->log);
+	w->wake_fd = -1;
 	w->evlog = evlog;
 	w->on_panic = on_panic;
 	w->stop = stop;
@@ -41,6 +44,11 @@ int conwatch_setup(struct conwatch *w, const struct conwatch_config *cfg,
 				 r == -EINVAL ? err : strerror(-r));
 			return r;
 		}
+	}
+	w->ring = malloc(CONWATCH_RING_SIZE);
+	if (!w->ring) {
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
 	}
 	if (cfg->log_path) {
 		r = conlog_open(&w->log, cfg->log_path, cfg->log_timestamps, &w->evlog->t0);
@@ -86,14 +94,14 @@ const char *conwatch_on_panic_str(enum conwatch_on_panic p)
 	return "ignore";
 }
 
-/* This boot printed a panic line whose dump has no record yet (lock held). */
+/* This boot printed a panic line whose dump has no record yet. */
 static bool conwatch_dump_pending(const struct conwatch *w)
 {
 	return verdict_panic_pending(&w->verdict) && !w->panic_done;
 }
 
 /*
- * This boot's panic dump is complete (lock held): its record, and the stop
+ * This boot's panic dump is complete: its record, and the stop
  * unless ignored, @may_stop is false (the run is over) or @end is the run's
  * own stop. With @ret_stop the stop is handed back instead of requested.
  * Returns: true when there is a stop.
@@ -125,8 +133,12 @@ static bool conwatch_panic_complete(struct conwatch *w, enum stop_panic_end end,
 	return true;
 }
 
-/* What the verdict saw (@ev bits): records, and stops when @may_stop (lock held). */
-static void conwatch_handle(struct conwatch *w, unsigned int ev, bool may_stop)
+/*
+ * What the verdict saw (@ev bits): records, and stops when @may_stop:
+ * through the callback, or into *@ret_stop (the first one) when given.
+ */
+static void conwatch_handle(struct conwatch *w, unsigned int ev, bool may_stop,
+			    struct stop *ret_stop)
 {
 	char line[CONWATCH_JSON_LINE], pat[CONWATCH_JSON_PATTERN];
 	const struct verdict *v = &w->verdict;
@@ -139,7 +151,7 @@ static void conwatch_handle(struct conwatch *w, unsigned int ev, bool may_stop)
 			   "\"lineno\":%" PRIu64, pass ? "pass" : "fail",
 			   evlog_json_str(text, pat, sizeof(pat)),
 			   evlog_json_str(v->match_line, line, sizeof(line)), v->match_lineno);
-		if (may_stop && w->stop) {
+		if (may_stop) {
 			struct stop s;
 
 			memset(&s, 0, sizeof(s));
@@ -147,7 +159,10 @@ static void conwatch_handle(struct conwatch *w, unsigned int ev, bool may_stop)
 			snprintf(s.line, sizeof(s.line), "%s", v->match_line);
 			s.pattern = text;
 			s.lineno = v->match_lineno;
-			w->stop(w->stop_ctx, &s);
+			if (!ret_stop && w->stop)
+				w->stop(w->stop_ctx, &s);
+			else if (ret_stop && ret_stop->kind == STOP_NONE)
+				*ret_stop = s;
 		}
 	}
 	if ((ev & VERDICT_EV_OOPS) && v->oops_count > w->oops_logged) {
@@ -155,103 +170,182 @@ static void conwatch_handle(struct conwatch *w, unsigned int ev, bool may_stop)
 		evlog_emit(w->evlog, "oops", "\"count\":%u,\"line\":%s", v->oops_count,
 			   evlog_json_str(v->oops_last_line, line, sizeof(line)));
 	}
-	if (ev & VERDICT_EV_PANIC_END)
-		conwatch_panic_complete(w, STOP_PANIC_END_LINE, may_stop, NULL);
+	if (ev & VERDICT_EV_PANIC_END) {
+		struct stop s = { .kind = STOP_NONE };
+
+		conwatch_panic_complete(w, STOP_PANIC_END_LINE, may_stop, ret_stop ? &s : NULL);
+		if (ret_stop && ret_stop->kind == STOP_NONE)
+			*ret_stop = s;
+	}
+}
+
+void conwatch_set_wake_fd(struct conwatch *w, int fd)
+{
+	pthread_mutex_lock(&w->lock);
+	w->wake_fd = fd;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void conwatch_output(struct conwatch *w, const void *buf, size_t len, const struct timespec *now)
 {
-	unsigned int ev;
+	const char *p = buf;
+	bool was_empty;
+	size_t n, tail;
 
 	pthread_mutex_lock(&w->lock);
 	conlog_write_at(&w->log, buf, len, now);
 	w->last = *now;
-	ev = verdict_feed(&w->verdict, buf, len);
-	if (ev)
-		conwatch_handle(w, ev, true);
+	was_empty = !w->len;
+	n = w->ring ? CONWATCH_RING_SIZE - w->len : 0;
+	if (n > len)
+		n = len;
+	w->dropped += len - n;
+	/* at most two pieces: up to the ring's end, then from its start */
+	tail = (w->head + w->len) % CONWATCH_RING_SIZE;
+	if (n) {
+		size_t first = CONWATCH_RING_SIZE - tail < n ? CONWATCH_RING_SIZE - tail : n;
+
+		memcpy(w->ring + tail, p, first);
+		memcpy(w->ring, p + first, n - first);
+		w->len += n;
+	}
+	if (was_empty && n && w->wake_fd >= 0) {
+		uint64_t one = 1;
+
+		(void)!write(w->wake_fd, &one, sizeof(one));
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 
-void conwatch_flush(struct conwatch *w)
+/*
+ * Take the queued output through the verdict, a piece at a time (copied out
+ * under the lock, judged without it). Findings as conwatch_handle().
+ */
+static void conwatch_take(struct conwatch *w, bool may_stop, struct stop *ret_stop)
 {
+	char piece[4096];
+
+	for (;;) {
+		size_t n;
+		unsigned int ev;
+
+		pthread_mutex_lock(&w->lock);
+		n = w->len < sizeof(piece) ? w->len : sizeof(piece);
+		if (n > CONWATCH_RING_SIZE - w->head)
+			n = CONWATCH_RING_SIZE - w->head;
+		if (n)
+			memcpy(piece, w->ring + w->head, n);
+		w->head = (w->head + n) % CONWATCH_RING_SIZE;
+		w->len -= n;
+		pthread_mutex_unlock(&w->lock);
+		if (!n)
+			return;
+		ev = verdict_feed(&w->verdict, piece, n);
+		if (ev)
+			conwatch_handle(w, ev, may_stop, ret_stop);
+	}
+}
+
+void conwatch_drain(struct conwatch *w)
+{
+	conwatch_take(w, true, NULL);
+}
+
+bool conwatch_settle(struct conwatch *w, struct stop *stop, bool guest_stop)
+{
+	struct stop found = { .kind = STOP_NONE };
 	unsigned int ev;
 
+	conwatch_take(w, guest_stop, &found);
+	if (guest_stop) {
+		/* the guest stopped: a last line without its line end is complete */
+		ev = verdict_flush(&w->verdict);
+		if (ev)
+			conwatch_handle(w, ev, true, &found);
+	}
+	if (found.kind == STOP_NONE)
+		return false;
+	*stop = found;
+	return true;
+}
+
+/* When the latest output arrived. */
+static struct timespec conwatch_last(struct conwatch *w)
+{
+	struct timespec last;
+
 	pthread_mutex_lock(&w->lock);
-	ev = verdict_flush(&w->verdict);
-	if (ev)
-		conwatch_handle(w, ev, true);
+	last = w->last;
 	pthread_mutex_unlock(&w->lock);
+	return last;
 }
 
 int conwatch_timeout(struct conwatch *w, const struct timespec *now)
 {
+	struct timespec last;
 	int64_t left;
-	int r = -1;
 
-	pthread_mutex_lock(&w->lock);
-	if (conwatch_dump_pending(w)) {
-		left = CONWATCH_QUIET_MS - conwatch_ms_between(&w->last, now);
-		r = left < 0 ? 0 : left > CONWATCH_QUIET_MS ? CONWATCH_QUIET_MS : (int)left;
-	}
-	pthread_mutex_unlock(&w->lock);
-	return r;
+	if (!conwatch_dump_pending(w))
+		return -1;
+	last = conwatch_last(w);
+	left = CONWATCH_QUIET_MS - conwatch_ms_between(&last, now);
+	return left < 0 ? 0 : left > CONWATCH_QUIET_MS ? CONWATCH_QUIET_MS : (int)left;
 }
 
 void conwatch_tick(struct conwatch *w, const struct timespec *now)
 {
-	pthread_mutex_lock(&w->lock);
-	if (conwatch_dump_pending(w) && conwatch_ms_between(&w->last, now) >= CONWATCH_QUIET_MS) {
+	struct timespec last;
+
+	conwatch_drain(w);
+	if (!conwatch_dump_pending(w))
+		return;
+	last = conwatch_last(w);
+	if (conwatch_ms_between(&last, now) >= CONWATCH_QUIET_MS) {
 		/* a last line without its line end may be the end line */
 		unsigned int ev = verdict_flush(&w->verdict);
 
 		if (ev)
-			conwatch_handle(w, ev, true);
+			conwatch_handle(w, ev, true, NULL);
 		if (conwatch_dump_pending(w))
 			conwatch_panic_complete(w, STOP_PANIC_END_QUIET, true, NULL);
 	}
-	pthread_mutex_unlock(&w->lock);
 }
 
 bool conwatch_reset(struct conwatch *w, struct stop *stop)
 {
-	bool changed = false;
-
-	pthread_mutex_lock(&w->lock);
-	if (conwatch_dump_pending(w))
-		changed = conwatch_panic_complete(w, STOP_PANIC_END_RESET, true, stop);
-	pthread_mutex_unlock(&w->lock);
-	return changed;
+	if (!conwatch_dump_pending(w))
+		return false;
+	return conwatch_panic_complete(w, STOP_PANIC_END_RESET, true, stop);
 }
 
 void conwatch_new_boot(struct conwatch *w)
 {
-	pthread_mutex_lock(&w->lock);
+	conwatch_take(w, false, NULL);
 	verdict_new_boot(&w->verdict);
 	w->panic_done = false;
-	pthread_mutex_unlock(&w->lock);
 }
 
 void conwatch_finish(struct conwatch *w)
 {
 	unsigned int ev;
 
-	pthread_mutex_lock(&w->lock);
+	conwatch_take(w, false, NULL);
 	ev = verdict_flush(&w->verdict);
 	if (ev)
-		conwatch_handle(w, ev, false);
+		conwatch_handle(w, ev, false, NULL);
 	if (conwatch_dump_pending(w))
 		conwatch_panic_complete(w, STOP_PANIC_END_STOP, false, NULL);
-	pthread_mutex_unlock(&w->lock);
 }
 
 void conwatch_get_info(struct conwatch *w, struct conwatch_info *ret)
 {
-	pthread_mutex_lock(&w->lock);
 	ret->oops_count = w->verdict.oops_count;
 	ret->oops_line = w->verdict.oops_line;
 	ret->panics = w->panics_done;
+	pthread_mutex_lock(&w->lock);
 	ret->log_error = conlog_error(&w->log);
 	ret->log_bytes = w->log.bytes;
+	ret->dropped = w->dropped;
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -259,5 +353,7 @@ void conwatch_destroy(struct conwatch *w)
 {
 	conlog_close(&w->log);
 	verdict_destroy(&w->verdict);
+	free(w->ring);
+	w->ring = NULL;
 	pthread_mutex_destroy(&w->lock);
 }

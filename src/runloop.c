@@ -168,13 +168,13 @@ static void runloop_op_stop(void *ctx, const struct stop *stop)
 	struct machine *m = ctx;
 
 	/*
-	 * What the guest printed before this stop is looked at first: the THR
-	 * writes KVM queued in the coalesced ring and a last line without its
-	 * line end. A --fail-on line or a panic's end printed just before a
-	 * power event decides, and a reset finds the panic that caused it.
+	 * What the guest printed before this stop goes to the console watch
+	 * first (the THR writes KVM queued in the coalesced ring, a partial
+	 * line): runloop_run() has it judged once the vCPUs parked
+	 * (conwatch_settle()), so a --fail-on line or a panic's end printed
+	 * just before a power event decides, and a reset finds its panic.
 	 */
 	uartio_flush(&m->uartio);
-	conwatch_flush(&m->watch);
 	runloop_request_stop(m, stop);
 }
 
@@ -432,6 +432,10 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 			(void)!read(m->stop_efd, &count, sizeof(count));
 			if (runloop_stopping(m))
 				break;
+			/* Output for the console watch: judge it (it may stop the boot). */
+			conwatch_drain(&m->watch);
+			if (runloop_stopping(m))
+				break;
 			/* Only woken for output: let the line complete, flush on the tick. */
 			if (n == 1)
 				continue;
@@ -502,6 +506,22 @@ static void runloop_log_stop(struct machine *m, const struct stop *s)
 	}
 }
 
+/* A stop the guest made itself: a power event or a failure, not ours. */
+static bool runloop_guest_stop(const struct stop *s)
+{
+	switch (s->kind) {
+	case STOP_SYSTEM_OFF:
+	case STOP_SYSTEM_OFF2:
+	case STOP_RESET:
+	case STOP_RESET2:
+	case STOP_FAILURE:
+	case STOP_ALL_OFF:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Does this stop restart the guest in place (before --max-resets)? */
 static bool runloop_restarts(const struct machine_config *cfg, const struct stop *s)
 {
@@ -556,6 +576,7 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 		}
 	}
 	uartio_set_wake_fd(&m->uartio, m->stop_efd);
+	conwatch_set_wake_fd(&m->watch, m->stop_efd);
 	console_open(&con, cfg->console_none ? -1 : STDIN_FILENO);
 
 	r = runloop_start_threads(m, why, why_size);
@@ -569,6 +590,12 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 				RUNLOOP_PARK_TIMEOUT_MS);
 			break;
 		}
+		/*
+		 * The output still queued was printed before the vCPUs parked: a
+		 * pattern line or a panic's end in it comes before a stop the
+		 * guest made itself, and replaces it.
+		 */
+		(void)conwatch_settle(&m->watch, s, runloop_guest_stop(s));
 		runloop_log_stop(m, s);
 		/* A panic's dump ends in a reset (panic=-1, panic=N): the panic decides. */
 		if (s->kind == STOP_RESET || s->kind == STOP_RESET2)
@@ -599,6 +626,7 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 	*ret_stop = m->stop;
 	console_close(&con);
 	uartio_set_wake_fd(&m->uartio, -1);
+	conwatch_set_wake_fd(&m->watch, -1);
 out:
 	if (timer_fd >= 0)
 		(void)close(timer_fd);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "pinvm/conwatch.h"
@@ -95,11 +96,13 @@ static void tick_at(long ms)
 	conwatch_tick(&w, &now);
 }
 
+/* Output as a vCPU thread hands it over, then the event loop's look at it. */
 static void out_at(const char *s, long ms)
 {
 	struct timespec now = at_ms(ms);
 
 	conwatch_output(&w, s, strlen(s), &now);
+	conwatch_drain(&w);
 }
 
 static char *load(const char *name, size_t *len)
@@ -142,9 +145,13 @@ static void feed_lines(const char *buf, size_t len, long t0, long step)
 		struct timespec now = at_ms(t);
 
 		conwatch_output(&w, p, n, &now);
+		/* the event loop comes by now and then */
+		if (t % 7 == 0)
+			conwatch_drain(&w);
 		p += n;
 		t += step;
 	}
+	conwatch_drain(&w);
 }
 
 static void check_panic_end_line(const char *name)
@@ -320,19 +327,108 @@ START_TEST(test_patterns)
 }
 END_TEST
 
-/* A last line without its line end decides when the guest stops (flush). */
-START_TEST(test_flush_partial_line)
+/*
+ * Output still queued when the guest stops itself: a line in it, even one
+ * without its line end, came first and replaces the guest's stop; a stop of
+ * ours (a signal) stays, the line is recorded.
+ */
+START_TEST(test_settle)
 {
+	struct stop s = { .kind = STOP_SYSTEM_OFF };
+	struct timespec now = at_ms(0);
+	char *log;
+
 	pattern(VERDICT_FAIL, "FAILED");
 	start(CONWATCH_PANIC_EXIT);
-	out_at("tests: 3 FAILED", 0);
+	conwatch_output(&w, "tests: 3 FAILED", 15, &now);
+	ck_assert(conwatch_settle(&w, &s, true));
 	ck_assert_uint_eq(nstops, 0);
-	conwatch_flush(&w);
+	ck_assert_int_eq(s.kind, STOP_FAIL);
+	ck_assert_str_eq(s.line, "tests: 3 FAILED");
+	ck_assert_str_eq(s.pattern, "FAILED");
+	/* decided: nothing more */
+	s.kind = STOP_RESET;
+	ck_assert(!conwatch_settle(&w, &s, true));
+	ck_assert_int_eq(s.kind, STOP_RESET);
+	log = events();
+	ck_assert_uint_eq(count_str(log, "\"type\":\"pattern\",\"result\":\"fail\""), 1);
+	free(log);
+}
+END_TEST
+
+START_TEST(test_settle_ours)
+{
+	struct stop s = { .kind = STOP_SIGNAL, .signo = 15 };
+	struct timespec now = at_ms(0);
+	char *log;
+
+	pattern(VERDICT_PASS, "^ok$");
+	start(CONWATCH_PANIC_EXIT);
+	conwatch_output(&w, "ok\r\n", 4, &now);
+	ck_assert(!conwatch_settle(&w, &s, false));
+	ck_assert_int_eq(s.kind, STOP_SIGNAL);
+	ck_assert_uint_eq(nstops, 0);
+	log = events();
+	ck_assert_ptr_nonnull(strstr(log, "\"result\":\"pass\""));
+	free(log);
+}
+END_TEST
+
+/* A panic's end line queued before a reset: the end line decides. */
+START_TEST(test_settle_panic_end)
+{
+	struct stop s = { .kind = STOP_RESET };
+	struct timespec now = at_ms(0);
+
+	start(CONWATCH_PANIC_EXIT);
+	out_at("Kernel panic - not syncing: z\n", 0);
+	conwatch_output(&w, "---[ end Kernel panic - not syncing: z ]---\n", 44, &now);
+	ck_assert(conwatch_settle(&w, &s, true));
+	ck_assert_int_eq(s.kind, STOP_PANIC);
+	ck_assert_int_eq(s.panic_end, STOP_PANIC_END_LINE);
+	ck_assert(!conwatch_reset(&w, &s));
+	ck_assert_uint_eq(nstops, 0);
+}
+END_TEST
+
+/*
+ * The vCPU side: the log gets every byte at once, the queue what fits (the
+ * rest is counted), the event loop is woken when the queue was empty.
+ */
+START_TEST(test_queue)
+{
+	static char big[CONWATCH_RING_SIZE / 4];
+	struct conwatch_info info;
+	struct timespec now = at_ms(0);
+	uint64_t wakes;
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	cfg.log_path = logpath;
+	pattern(VERDICT_FAIL, "^last$");
+	start(CONWATCH_PANIC_EXIT);
+	conwatch_set_wake_fd(&w, fds[1]);
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = '\n';
+	for (unsigned int i = 0; i < 5; i++)
+		conwatch_output(&w, big, sizeof(big), &now);
+	/* one wake (the queue was empty once), 8 bytes in the pipe */
+	ck_assert_int_eq(read(fds[0], &wakes, sizeof(wakes)), 8);
+	conwatch_get_info(&w, &info);
+	ck_assert_uint_eq(info.log_bytes, 5 * sizeof(big));
+	ck_assert_uint_eq(info.dropped, sizeof(big));
+	conwatch_drain(&w);
+	/* drained: the next output wakes again, and is judged */
+	conwatch_output(&w, "last\n", 5, &now);
+	ck_assert_int_eq(read(fds[0], &wakes, sizeof(wakes)), 8);
+	ck_assert_uint_eq(nstops, 0);
+	conwatch_drain(&w);
 	ck_assert_uint_eq(nstops, 1);
 	ck_assert_int_eq(stops[0].kind, STOP_FAIL);
-	ck_assert_str_eq(stops[0].line, "tests: 3 FAILED");
-	conwatch_flush(&w);
-	ck_assert_uint_eq(nstops, 1);
+	ck_assert_uint_eq(stops[0].lineno, 4 + 1);
+	conwatch_set_wake_fd(&w, -1);
+	close(fds[0]);
+	close(fds[1]);
 }
 END_TEST
 
@@ -481,7 +577,10 @@ static Suite *conwatch_suite(void)
 	tcase_add_test(tc, test_panic_quiet_partial_end);
 	tcase_add_test(tc, test_panic_ignore);
 	tcase_add_test(tc, test_patterns);
-	tcase_add_test(tc, test_flush_partial_line);
+	tcase_add_test(tc, test_settle);
+	tcase_add_test(tc, test_settle_ours);
+	tcase_add_test(tc, test_settle_panic_end);
+	tcase_add_test(tc, test_queue);
 	tcase_add_test(tc, test_finish);
 	tcase_add_test(tc, test_finish_pending_panic);
 	tcase_add_test(tc, test_oops);
