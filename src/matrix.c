@@ -150,7 +150,7 @@ void matrix_host_from_probe(const struct probe_result *res, struct matrix_host *
 	for (unsigned int i = 0; i < res->nr_psci_accepted && ret->nr_kvm < MATRIX_MAX_VERSIONS; i++)
 		ret->kvm[ret->nr_kvm++] = res->psci_accepted[i];
 	/* pinvm's firmware (src/psci_fw.c) answers the calls KVM's SMCCC filter forwards */
-	if (MATRIX_PINVM_FIRMWARE && res->smccc_filter) {
+	if (res->smccc_filter) {
 		for (size_t i = 0; i < psci_nr_known_versions; i++)
 			if (psci_known_versions[i] != PINVM_PSCI_0_1)
 				ret->pinvm[ret->nr_pinvm++] = psci_known_versions[i];
@@ -274,7 +274,7 @@ void matrix_run_argv(const struct matrix_cell *cell, const char *exe, char *cons
 	psci_version_str(cell->psci, version, 16);
 	ret[n++] = "--psci";
 	ret[n++] = version;
-	if (MATRIX_PINVM_FIRMWARE && cell->impl[0]) {
+	if (cell->impl[0]) {
 		ret[n++] = "--psci-impl";
 		ret[n++] = cell->impl;
 	}
@@ -306,6 +306,33 @@ bool matrix_evlog_pass(const char *buf, size_t len)
 	return false;
 }
 
+void matrix_evlog_impl(const char *buf, size_t len, char *ret)
+{
+	static const char key[] = "\"type\":\"start\",";
+	static const char field[] = "\"psci_impl\":\"";
+	const char *p = buf, *end = buf + len;
+
+	ret[0] = '\0';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *f;
+
+		if (nl && memmem(p, n, key, sizeof(key) - 1) &&
+		    (f = memmem(p, n, field, sizeof(field) - 1))) {
+			const char *v = f + sizeof(field) - 1;
+			const char *q = memchr(v, '"', (size_t)(p + n - v));
+
+			if (q && q > v && (size_t)(q - v) < MATRIX_IMPL_MAX) {
+				memcpy(ret, v, (size_t)(q - v));
+				ret[q - v] = '\0';
+			}
+			return;
+		}
+		p += n + 1;
+	}
+}
+
 void matrix_verdict(struct matrix_cell *cell, bool want_pass)
 {
 	static const struct {
@@ -320,6 +347,7 @@ void matrix_verdict(struct matrix_cell *cell, bool want_pass)
 		{ 6, "guest failure" },
 		{ 7, "kernel panic" },
 		{ 8, "--fail-on matched" },
+		{ 9, "every vCPU off" },
 		{ 124, "timeout" },
 		{ 159, "seccomp" },
 	};
@@ -362,7 +390,8 @@ void matrix_table(const struct matrix_cell *cells, unsigned int nr, struct matri
 			snprintf(secs, sizeof(secs), "-");
 		}
 		matrix_buf_printf(out, "%-6s %-6s %-5s %-8s %-24s %s\n", ver,
-				  c->impl[0] ? c->impl : "auto", status, c->passed ? "pass" : "FAIL",
+				  c->ran_impl[0] ? c->ran_impl : c->impl[0] ? c->impl : "auto", status,
+				  c->passed ? "pass" : "FAIL",
 				  c->verdict, secs);
 	}
 }
@@ -501,8 +530,11 @@ static void matrix_junit_case(struct matrix_buf *out, const struct matrix_cell *
 	}
 	matrix_buf_str(out, "      <system-out>");
 	if (c->ran)
-		snprintf(msg, sizeof(msg), "PSCI %s, implementation %s, exit %d\n", ver,
-			 c->impl[0] ? c->impl : "auto", c->status);
+		snprintf(msg, sizeof(msg), "PSCI %s, implementation %s%s, exit %d\n", ver,
+			 c->impl[0] ? c->impl : "auto",
+			 !c->impl[0] && c->ran_impl[0] ? (strcmp(c->ran_impl, "pinvm") ?
+							 " (KVM's)" : " (pinvm's firmware)") : "",
+			 c->status);
 	else
 		snprintf(msg, sizeof(msg), "PSCI %s, implementation %s, not run\n", ver,
 			 c->impl[0] ? c->impl : "auto");
@@ -610,10 +642,13 @@ static void matrix_cell_ended(const struct matrix_job *job, struct matrix_cell *
 	c->seconds = matrix_since(t0);
 	c->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : 1;
 	c->pass_matched = false;
+	c->ran_impl[0] = '\0';
 	if (!matrix_path(path, job->out_dir, c->name, "events.jsonl")) {
 		buf = matrix_read_tail(path, 8u << 20, &len);
-		if (buf)
+		if (buf) {
 			c->pass_matched = matrix_evlog_pass(buf, len);
+			matrix_evlog_impl(buf, len, c->ran_impl);
+		}
 		free(buf);
 	}
 	c->summary[0] = '\0';

@@ -9,16 +9,11 @@
  * host, prints and writes the report files.
  *
  * A cell is a PSCI version and an implementation: "kvm" (KVM's PSCI),
- * "pinvm" (pinvm's own firmware, src/psci_fw.c) or "" (auto: `pinvm run`
- * picks). --psci-impl auto makes one auto cell per version either
- * implementation can give, kvm and pinvm the cells that implementation can
- * give, both a cell per version and implementation.
- *
- * MATRIX_PINVM_FIRMWARE: 0 while `pinvm run` has no --psci-impl (pinvm's
- * own firmware is not wired into the run yet): --psci-impl pinvm and both
- * are refused, the host's pinvm versions are none, and kvm cells run
- * without the option (KVM is the only implementation). Setting it to 1 is
- * the one change the implementation dimension needs once run has it.
+ * "pinvm" (pinvm's own firmware, src/psci_fw.c) or "" (auto: `pinvm run
+ * --psci-impl auto` picks, KVM's when it can give the version). --psci-impl
+ * auto makes one auto cell per version either implementation can give, kvm
+ * and pinvm the cells that implementation can give, both a cell per
+ * version and implementation that can give it.
  */
 #ifndef PINVM_MATRIX_H
 #define PINVM_MATRIX_H
@@ -29,13 +24,12 @@
 
 #include "pinvm/probe.h"
 
-#define MATRIX_PINVM_FIRMWARE	0
-
 #define MATRIX_MAX_VERSIONS	8	/* 0.1 0.2 1.0 1.1 1.2 1.3 */
 #define MATRIX_MAX_CELLS	(2 * MATRIX_MAX_VERSIONS)
 #define MATRIX_MAX_JOBS		64
 #define MATRIX_DEFAULT_OUT	"pinvm-matrix"
 #define MATRIX_EXTRA_ARGS	12	/* what matrix_run_argv() adds to RUN-OPTIONS */
+#define MATRIX_IMPL_MAX		8	/* "kvm", "pinvm" and the NUL */
 
 enum matrix_impl {
 	MATRIX_IMPL_AUTO,
@@ -62,6 +56,7 @@ struct matrix_cell {
 	int status;			/* exit status; 128 + N when killed by signal N */
 	bool pass_matched;		/* a --pass-on line (the cell's event log) */
 	double seconds;			/* wall time */
+	char ran_impl[MATRIX_IMPL_MAX];	/* who answered PSCI (the start record's psci_impl); "": unknown */
 	char summary[256];		/* the run's last stderr line (its summary) */
 	bool passed;			/* matrix_verdict() */
 	const char *verdict;		/* "pass", or why not */
@@ -101,7 +96,8 @@ const char *matrix_impl_str(enum matrix_impl impl);
 /**
  * matrix_host_from_probe() - the versions each implementation gives on the
  * host @res describes: KVM's are those it accepted (0.1 included when it
- * did); pinvm's firmware needs MATRIX_PINVM_FIRMWARE and KVM's SMCCC filter.
+ * did); pinvm's firmware gives 0.2 to 1.3 where KVM has its SMCCC filter
+ * (as `pinvm probe` says).
  */
 void matrix_host_from_probe(const struct probe_result *res, struct matrix_host *ret);
 
@@ -120,8 +116,8 @@ int matrix_cells(const uint32_t *want, unsigned int nr_want, bool all, enum matr
 
 /**
  * matrix_run_argv() - the command line of @cell's run: @exe "run", the
- * @nr_opts RUN-OPTIONS, then "--psci" V (and "--psci-impl" I, see
- * MATRIX_PINVM_FIRMWARE), "--console" "none", "--console-log" @console_log,
+ * @nr_opts RUN-OPTIONS, then "--psci" V (and "--psci-impl" I for a cell
+ * with an implementation), "--console" "none", "--console-log" @console_log,
  * "--event-log" @event_log. Options given later win, so these are the
  * cell's. @ret must hold @nr_opts + MATRIX_EXTRA_ARGS + 1 pointers;
  * @version is a buffer of 16 bytes for the version string. NULL-terminated.
@@ -137,6 +133,13 @@ void matrix_run_argv(const struct matrix_cell *cell, const char *exe, char *cons
 bool matrix_evlog_pass(const char *buf, size_t len);
 
 /**
+ * matrix_evlog_impl() - the implementation that answered PSCI, from the
+ * `start` record's "psci_impl" ("kvm" or "pinvm") into @buf
+ * (MATRIX_IMPL_MAX bytes); "" when there is none.
+ */
+void matrix_evlog_impl(const char *buf, size_t len, char *ret);
+
+/**
  * matrix_verdict() - does a cell pass: exit status 0 and, when --pass-on
  * was given (@want_pass), a pass line matched. Sets @cell->passed and
  * @cell->verdict ("pass", "no --pass-on match", "kernel panic", ...).
@@ -145,8 +148,9 @@ void matrix_verdict(struct matrix_cell *cell, bool want_pass);
 
 /**
  * matrix_table() - the table: one line per cell with its version,
- * implementation, exit status, verdict and wall time, under a header.
- * Cells that did not run show "-".
+ * implementation (the one that answered; an auto cell that did not say:
+ * "auto"), exit status, verdict and wall time, under a header. Cells that
+ * did not run show "-".
  */
 void matrix_table(const struct matrix_cell *cells, unsigned int nr, struct matrix_buf *out);
 

@@ -113,8 +113,10 @@ START_TEST(test_host_from_probe)
 	ck_assert_uint_eq(h.nr_kvm, 3);
 	ck_assert_uint_eq(h.kvm[0], V(0, 1));
 	ck_assert_uint_eq(h.kvm[2], V(1, 0));
-	/* pinvm's firmware: only once run can use it */
-	ck_assert_uint_eq(h.nr_pinvm, MATRIX_PINVM_FIRMWARE ? 5 : 0);
+	/* pinvm's firmware: 0.2 to 1.3 behind KVM's SMCCC filter */
+	ck_assert_uint_eq(h.nr_pinvm, 5);
+	ck_assert_uint_eq(h.pinvm[0], V(0, 2));
+	ck_assert_uint_eq(h.pinvm[4], V(1, 3));
 	res.smccc_filter = false;
 	matrix_host_from_probe(&res, &h);
 	ck_assert_uint_eq(h.nr_pinvm, 0);
@@ -198,7 +200,7 @@ START_TEST(test_run_argv)
 	const char *argv[4 + MATRIX_EXTRA_ARGS + 1];
 	const char *want[] = {
 		"/proc/self/exe", "run", "--kernel", "guest.bin", "--pass-on", "^ok$",
-		"--psci", "1.2", "--console", "none", "--console-log", "out/psci-1.2-kvm/console.log",
+		"--psci", "1.2", "--psci-impl", "kvm", "--console", "none", "--console-log", "out/psci-1.2-kvm/console.log",
 		"--event-log", "out/psci-1.2-kvm/events.jsonl", NULL,
 	};
 	char version[16];
@@ -207,11 +209,17 @@ START_TEST(test_run_argv)
 	ck_assert_int_eq(matrix_cells(NULL, 0, true, MATRIX_IMPL_KVM, &h, cells, &nr, why, sizeof(why)), 0);
 	matrix_run_argv(&cells[3], "/proc/self/exe", opts, 4, "out/psci-1.2-kvm/console.log",
 			"out/psci-1.2-kvm/events.jsonl", version, argv);
-	/* KVM is run's only implementation until MATRIX_PINVM_FIRMWARE: no --psci-impl yet */
 	for (i = 0; want[i]; i++)
 		ck_assert_str_eq(argv[i], want[i]);
 	ck_assert_ptr_null(argv[i]);
 	ck_assert_uint_le(i, 4 + MATRIX_EXTRA_ARGS);
+	/* an auto cell: run picks */
+	ck_assert_int_eq(matrix_cells(NULL, 0, true, MATRIX_IMPL_AUTO, &h, cells, &nr, why, sizeof(why)), 0);
+	matrix_run_argv(&cells[0], "pinvm", opts, 4, "c", "e", version, argv);
+	ck_assert_str_eq(argv[6], "--psci");
+	ck_assert_str_eq(argv[7], "0.2");
+	ck_assert_str_eq(argv[8], "--console");
+	ck_assert_ptr_null(argv[14]);
 }
 END_TEST
 
@@ -234,6 +242,26 @@ START_TEST(test_evlog_pass)
 }
 END_TEST
 
+START_TEST(test_evlog_impl)
+{
+	static const char log[] =
+		"{\"ts\":0.1,\"type\":\"start\",\"psci\":\"1.2\",\"psci_pinned\":true,\"psci_impl\":\"pinvm\",\"vcpus\":1}\n"
+		"{\"ts\":0.3,\"type\":\"exit\",\"status\":0,\"restarts\":0}\n";
+	static const char odd[] = "{\"ts\":0.1,\"type\":\"start\",\"psci_impl\":\"firmware-of-the-future\"}\n";
+	char impl[MATRIX_IMPL_MAX];
+
+	matrix_evlog_impl(log, sizeof(log) - 1, impl);
+	ck_assert_str_eq(impl, "pinvm");
+	matrix_evlog_impl(log + 80, sizeof(log) - 81, impl);
+	ck_assert_str_eq(impl, "");
+	matrix_evlog_impl(odd, sizeof(odd) - 1, impl);
+	ck_assert_str_eq(impl, "");
+	/* a start record cut short (a killed run) does not count */
+	matrix_evlog_impl(log, 60, impl);
+	ck_assert_str_eq(impl, "");
+}
+END_TEST
+
 START_TEST(test_verdict)
 {
 	static const struct {
@@ -249,6 +277,7 @@ START_TEST(test_verdict)
 		{ 6, false, false, false, "guest failure" },
 		{ 7, true, false, false, "kernel panic" },
 		{ 8, false, false, false, "--fail-on matched" },
+		{ 9, false, false, false, "every vCPU off" },
 		{ 124, false, false, false, "timeout" },
 		{ 143, false, false, false, "killed by a signal" },
 		{ 159, false, false, false, "seccomp" },
@@ -280,11 +309,13 @@ static void sample_cells(void)
 	ck_assert_int_eq(matrix_cells(NULL, 0, true, MATRIX_IMPL_AUTO, &h, cells, &nr, why, sizeof(why)), 0);
 	cells[0].ran = true;
 	cells[0].seconds = 1.234;
+	snprintf(cells[0].ran_impl, sizeof(cells[0].ran_impl), "kvm");
 	snprintf(cells[0].summary, sizeof(cells[0].summary),
 		 "pinvm: guest powered off; PSCI 0.2; 0 restarts; ran 1.200s; exit 0");
 	matrix_verdict(&cells[0], false);
 	cells[1].ran = true;
 	cells[1].status = 8;
+	snprintf(cells[1].ran_impl, sizeof(cells[1].ran_impl), "pinvm");
 	cells[1].seconds = 0.5;
 	/* what a guest may print: markup, quotes, ESC, broken UTF-8, an umlaut */
 	snprintf(cells[1].summary, sizeof(cells[1].summary),
@@ -301,8 +332,8 @@ START_TEST(test_table)
 	ck_assert_int_eq(b.err, 0);
 	ck_assert_str_eq(b.p,
 		"PSCI   IMPL   EXIT  RESULT   VERDICT                  TIME\n"
-		"0.2    auto   0     pass     pass                     1.23s\n"
-		"1.0    auto   8     FAIL     --fail-on matched        0.50s\n"
+		"0.2    kvm    0     pass     pass                     1.23s\n"
+		"1.0    pinvm  8     FAIL     --fail-on matched        0.50s\n"
 		"1.1    auto   -     FAIL     not run                  -\n");
 	matrix_buf_free(&b);
 }
@@ -396,6 +427,7 @@ static Suite *matrix_suite(void)
 	tcase_add_test(tc, test_cells_impl);
 	tcase_add_test(tc, test_run_argv);
 	tcase_add_test(tc, test_evlog_pass);
+	tcase_add_test(tc, test_evlog_impl);
 	tcase_add_test(tc, test_verdict);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_xml_escape);
