@@ -126,6 +126,8 @@ static bool conwatch_panic_complete(struct conwatch *w, enum stop_panic_end end,
 	s.kind = STOP_PANIC;
 	s.panic_end = end;
 	snprintf(s.line, sizeof(s.line), "%s", w->verdict.panic_line);
+	if (w->found.kind == STOP_NONE)
+		w->found = s;
 	if (ret_stop)
 		*ret_stop = s;
 	else if (w->stop)
@@ -159,6 +161,8 @@ static void conwatch_handle(struct conwatch *w, unsigned int ev, bool may_stop,
 			snprintf(s.line, sizeof(s.line), "%s", v->match_line);
 			s.pattern = text;
 			s.lineno = v->match_lineno;
+			if (w->found.kind == STOP_NONE)
+				w->found = s;
 			if (!ret_stop && w->stop)
 				w->stop(w->stop_ctx, &s);
 			else if (ret_stop && ret_stop->kind == STOP_NONE)
@@ -253,19 +257,20 @@ void conwatch_drain(struct conwatch *w)
 
 bool conwatch_settle(struct conwatch *w, struct stop *stop, bool guest_stop)
 {
-	struct stop found = { .kind = STOP_NONE };
+	struct stop unused = { .kind = STOP_NONE };
 	unsigned int ev;
 
-	conwatch_take(w, guest_stop, &found);
-	if (guest_stop) {
-		/* the guest stopped: a last line without its line end is complete */
-		ev = verdict_flush(&w->verdict);
-		if (ev)
-			conwatch_handle(w, ev, true, &found);
-	}
-	if (found.kind == STOP_NONE)
+	/* findings land in w->found; the boot's stop is decided here, not requested */
+	conwatch_take(w, guest_stop, &unused);
+	if (!guest_stop)
 		return false;
-	*stop = found;
+	/* the guest stopped: a last line without its line end is complete */
+	ev = verdict_flush(&w->verdict);
+	if (ev)
+		conwatch_handle(w, ev, true, &unused);
+	if (w->found.kind == STOP_NONE)
+		return false;
+	*stop = w->found;
 	return true;
 }
 
@@ -323,6 +328,7 @@ void conwatch_new_boot(struct conwatch *w)
 	conwatch_take(w, false, NULL);
 	verdict_new_boot(&w->verdict);
 	w->panic_done = false;
+	memset(&w->found, 0, sizeof(w->found));
 }
 
 void conwatch_finish(struct conwatch *w)

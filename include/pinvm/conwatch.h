@@ -26,10 +26,12 @@
  * waking the event loop through its eventfd when the ring was empty.
  *
  * Stops found while the boot runs go out through the callback given to
- * conwatch_init() (runloop_request_stop(): the first one wins). Output
- * still queued when a vCPU stops the boot itself (a power event, a
- * failure) is judged after the vCPUs parked, by conwatch_settle(): what
- * the guest printed before that stop decides over it.
+ * conwatch_init() (runloop_request_stop(): the first one wins). When a
+ * vCPU stops the boot itself (a power event, a failure), the output still
+ * queued is judged after the vCPUs parked, by conwatch_settle(), and a
+ * stop the console gave in this boot, before or then, replaces the
+ * guest's: the line a guest prints just before it powers off may reach
+ * the verdict after the power-off reached the run loop.
  *
  * Locking. The watch's lock guards the ring, the log and the time of the
  * last output; it is taken inside uartio's lock (the output callback) and
@@ -99,6 +101,7 @@ struct conwatch {
 	conwatch_stop_fn stop;
 	void *stop_ctx;
 	unsigned int oops_logged;	/* oopses already in the event log */
+	struct stop found;		/* this boot's first stop from the console; kind NONE: none */
 	bool panic_done;		/* this boot's panic has its record */
 	unsigned int panics_done;	/* panic records, all boots */
 	enum stop_panic_end last_end;	/* how the latest recorded dump ended */
@@ -151,9 +154,10 @@ void conwatch_drain(struct conwatch *w);
  * conwatch_settle() - the boot ended in *@stop and the vCPUs are parked:
  * the output still queued is judged, and with @guest_stop (the guest
  * stopped on its own: a power event, a failure) a last line without its
- * line end too; a pattern line or a panic's end line in it comes before
- * the guest's stop and replaces *@stop. Without @guest_stop (a signal, the
- * timeout, the escape) findings are recorded only.
+ * line end too. With @guest_stop, the console's first stop of this boot
+ * (a pattern line, a panic's end), found now or before, replaces *@stop.
+ * Without it (a signal, the timeout, the escape) findings are recorded
+ * only.
  * Returns: true when *@stop was replaced.
  */
 bool conwatch_settle(struct conwatch *w, struct stop *stop, bool guest_stop);

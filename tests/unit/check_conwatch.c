@@ -346,13 +346,37 @@ START_TEST(test_settle)
 	ck_assert_int_eq(s.kind, STOP_FAIL);
 	ck_assert_str_eq(s.line, "tests: 3 FAILED");
 	ck_assert_str_eq(s.pattern, "FAILED");
-	/* decided: nothing more */
+	/* the boot's console verdict stands, whatever the guest did next */
+	s.kind = STOP_RESET;
+	ck_assert(conwatch_settle(&w, &s, true));
+	ck_assert_int_eq(s.kind, STOP_FAIL);
+	/* a new boot starts without one */
+	conwatch_new_boot(&w);
 	s.kind = STOP_RESET;
 	ck_assert(!conwatch_settle(&w, &s, true));
 	ck_assert_int_eq(s.kind, STOP_RESET);
 	log = events();
 	ck_assert_uint_eq(count_str(log, "\"type\":\"pattern\",\"result\":\"fail\""), 1);
 	free(log);
+}
+END_TEST
+
+/*
+ * The race of a line printed just before SYSTEM_OFF: the event loop judged
+ * the line (its stop request lost to the power-off, which the vCPU made
+ * meanwhile); settling puts the line's verdict first.
+ */
+START_TEST(test_settle_after_drain)
+{
+	struct stop s = { .kind = STOP_SYSTEM_OFF };
+
+	pattern(VERDICT_FAIL, "^FAIL$");
+	start(CONWATCH_PANIC_EXIT);
+	out_at("FAIL\r\n", 0);
+	ck_assert_uint_eq(nstops, 1);
+	ck_assert(conwatch_settle(&w, &s, true));
+	ck_assert_int_eq(s.kind, STOP_FAIL);
+	ck_assert_str_eq(s.line, "FAIL");
 }
 END_TEST
 
@@ -578,6 +602,7 @@ static Suite *conwatch_suite(void)
 	tcase_add_test(tc, test_panic_ignore);
 	tcase_add_test(tc, test_patterns);
 	tcase_add_test(tc, test_settle);
+	tcase_add_test(tc, test_settle_after_drain);
 	tcase_add_test(tc, test_settle_ours);
 	tcase_add_test(tc, test_settle_panic_end);
 	tcase_add_test(tc, test_queue);
