@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -37,17 +38,28 @@ static void machine_unmapped(void *opaque, uint64_t addr, unsigned int len,
 }
 
 /*
- * Guest console output (uartio's out callback): into the ring of the
- * console writer thread (conout.h), which never blocks the vCPU; what does
- * not fit is dropped and counted. Before the run (no ring yet) nothing is
- * output.
+ * Guest console output (uartio's out callback, uartio's lock held): into
+ * the ring of the console writer thread (conout.h), which never blocks the
+ * vCPU (what does not fit is dropped and counted; before the run, with no
+ * ring yet, nothing is output), then to the console watch: the console log
+ * and the verdict (conwatch.h: its lock, then the run loop's or the event
+ * log's, are taken under uartio's).
  */
 static void machine_console_out(void *opaque, const void *buf, size_t len)
 {
 	struct machine *m = opaque;
+	struct timespec now;
 
 	if (m->conout)
 		(void)conout_put(m->conout, buf, len);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	conwatch_output(&m->watch, buf, len, &now);
+}
+
+/* The console watch's stops (called under uartio's and the watch's locks). */
+static void machine_watch_stop(void *ctx, const struct stop *stop)
+{
+	runloop_request_stop(ctx, stop);
 }
 
 void machine_init(struct machine *m, const struct machine_config *cfg, struct evlog *log)
@@ -68,6 +80,7 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 	m->vcpu_env.log_psci = cfg->log_psci;
 	m->vcpu_env.ops = &runloop_vcpu_ops;
 	m->vcpu_env.ctx = m;
+	conwatch_init(&m->watch, log, cfg->watch.on_panic, machine_watch_stop, m);
 	mmio_init(&m->mmio, machine_unmapped, m);
 	power_init(&m->power, cfg->nr_cpus);
 	runloop_init(m);
@@ -111,8 +124,12 @@ int machine_open_host(struct vm_host *host, char *why, size_t why_size)
 
 int machine_open(struct machine *m, char *why, size_t why_size)
 {
-	int r = machine_open_host(&m->host, why, why_size);
+	/* The console log first, like the event log: a bad path fails at once. */
+	int r = conwatch_setup(&m->watch, &m->cfg->watch, why, why_size);
 
+	if (r)
+		return r;
+	r = machine_open_host(&m->host, why, why_size);
 	if (r)
 		return r;
 	if (m->cfg->nr_cpus > m->host.max_vcpus) {
@@ -404,9 +421,12 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		}
 		m->nr_vcpus = i + 1;
 	}
-	/* The console device; KVM's coalesced MMIO ring is a page of vCPU 0's kvm_run. */
+	/*
+	 * The console device; KVM's coalesced MMIO ring is a page of vCPU 0's
+	 * kvm_run. The output is always looked at (panics), shown or not.
+	 */
 	uartio_init(&m->uartio, m->vm.vm_fd, LAYOUT_UART_BASE, LAYOUT_UART_SPI,
-		    m->out_fd >= 0 ? machine_console_out : NULL, m);
+		    machine_console_out, m);
 	if (m->ring_page) {
 		size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
@@ -470,7 +490,7 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 	return boot_power_on(m, why, why_size);
 }
 
-void machine_get_info(const struct machine *m, struct machine_info *ret)
+void machine_get_info(struct machine *m, struct machine_info *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->psci_version = m->psci_version;
@@ -484,6 +504,7 @@ void machine_get_info(const struct machine *m, struct machine_info *ret)
 	ret->fw_recorded = m->cfg->fw_record ? &m->fw_recorded : NULL;
 	ret->psci_impl = m->psci_impl;
 	ret->console_dropped = m->conout ? conout_dropped(m->conout) : 0;
+	conwatch_get_info(&m->watch, &ret->console);
 }
 
 void machine_close(struct machine *m)
@@ -500,6 +521,7 @@ void machine_close(struct machine *m)
 	vm_ram_free(&m->vm);
 	vm_host_close(&m->host);
 	power_destroy(&m->power);
+	conwatch_destroy(&m->watch);
 	runloop_destroy(m);
 	conout_free(m->conout);
 	m->conout = NULL;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "pinvm/boot.h"
 #include "pinvm/caps.h"
 #include "pinvm/console.h"
+#include "pinvm/conwatch.h"
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
 #include "pinvm/fwregs.h"
@@ -28,11 +30,13 @@
 #include "pinvm/kvm-compat.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
+#include "pinvm/matrix.h"
 #include "pinvm/parse.h"
 #include "pinvm/probe.h"
 #include "pinvm/psci.h"
 #include "pinvm/runloop.h"
 #include "pinvm/sandbox.h"
+#include "pinvm/verdict.h"
 
 enum {
 	EXIT_POWEROFF = 0,
@@ -42,6 +46,8 @@ enum {
 	EXIT_RESET = 4,
 	EXIT_VENDOR_RESET = 5,
 	EXIT_GUEST_FAILURE = 6,
+	EXIT_PANIC = 7,		/* a guest kernel panic */
+	EXIT_FAIL_PATTERN = 8,	/* a --fail-on line */
 	EXIT_ALL_OFF = 9,	/* every vCPU turned itself off without SYSTEM_OFF */
 	EXIT_TIMEOUT = 124,
 	EXIT_SIGNAL_BASE = 128,
@@ -54,6 +60,7 @@ static void usage_main(FILE *out)
 {
 	fprintf(out,
 		"Usage: pinvm run --kernel FILE [options]   boot a guest\n"
+		"       pinvm matrix [options] -- RUN-OPTIONS  run the guest under every PSCI version\n"
 		"       pinvm probe [--json]                 show what this host's KVM offers\n"
 		"       pinvm profile show FILE              decode a firmware profile\n"
 		"       pinvm profile check FILE             can this host honour it? (status 0 or 1)\n"
@@ -91,6 +98,13 @@ static void usage_run(FILE *out)
 		"      --event-log FILE     JSON lines of every event (docs/event-log.md)\n"
 		"      --dump-dtb FILE      write the guest's device tree and exit without running\n"
 		"      --console stdio|none guest console on stdin/stdout (default) or nowhere\n"
+		"      --console-log FILE   also write the guest console to FILE, as it arrives\n"
+		"      --console-log-timestamps  a timestamp at the start of each logged line\n"
+		"      --on-panic exit|restart|ignore  guest kernel panic: exit 7 (default),\n"
+		"                           restart in-process (counts as a reset), or ignore\n"
+		"      --pass-on REGEX      exit 0 when a console line matches (POSIX ERE;\n"
+		"                           repeatable)\n"
+		"      --fail-on REGEX      exit 8 when a console line matches (repeatable)\n"
 		"      --user NAME|UID[:GID]  as root: run as this user once the files and\n"
 		"                           /dev/kvm are open (docs/security.md)\n"
 		"      --no-seccomp         no system call filter (debugging only)\n"
@@ -98,10 +112,10 @@ static void usage_run(FILE *out)
 		"  -h, --help               this text\n"
 		"\n"
 		"Console: Ctrl-A x quits (status 0), Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
-		"Exit: 0 powered off, 1 could not start, 2 usage, 3 hibernated, 4 reset,\n"
-		"      5 vendor reset, 6 guest/vCPU failure, 9 every vCPU off without SYSTEM_OFF,\n"
-		"      124 timeout, 128+N signal N,\n"
-		"      159 blocked system call (seccomp).\n");
+		"Exit: 0 powered off or --pass-on, 1 could not start, 2 usage, 3 hibernated,\n"
+		"      4 reset, 5 vendor reset, 6 guest/vCPU failure, 7 guest kernel panic,\n"
+		"      8 --fail-on, 9 every vCPU off without SYSTEM_OFF, 124 timeout,\n"
+		"      128+N signal N, 159 blocked system call (seccomp).\n");
 }
 
 /* The index of @arg in the NULL-terminated keyword list @names, or -1. */
@@ -133,8 +147,39 @@ static int usage_error(const char *fmt, ...)
 enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
-	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI, OPT_MEM_MERGE,
+	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI, OPT_MEM_MERGE, OPT_CONSOLE_LOG,
+	OPT_CONSOLE_LOG_TIMESTAMPS, OPT_ON_PANIC, OPT_PASS_ON, OPT_FAIL_ON,
 };
+
+/*
+ * --pass-on / --fail-on: compiled here once so a bad expression is a usage
+ * error with regcomp's reason; machine_open() compiles them for the run.
+ */
+static int add_pattern(struct conwatch_config *w, enum verdict_result kind, const char *opt,
+		       const char *regex)
+{
+	struct verdict scratch;
+	char err[256];
+	int r;
+
+	if (w->npat >= VERDICT_PATTERNS_MAX)
+		return usage_error("%s: more than %d --pass-on and --fail-on patterns", opt,
+				   VERDICT_PATTERNS_MAX);
+	verdict_init(&scratch);
+	r = verdict_add_pattern(&scratch, kind, regex, err, sizeof(err));
+	verdict_destroy(&scratch);
+	if (r == -ENOMEM) {
+		pr_err("%s '%s': out of memory", opt, regex);
+		return EXIT_START;
+	}
+	if (r)
+		return usage_error("%s: '%s' is not a valid extended regular expression: %s", opt,
+				   regex, err);
+	w->pat[w->npat].kind = kind;
+	w->pat[w->npat].regex = regex;
+	w->npat++;
+	return 0;
+}
 
 /* Hardening options (docs/security.md); main.c alone uses them. */
 static const char *arg_user;
@@ -164,12 +209,17 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "psci-impl", required_argument, NULL, OPT_PSCI_IMPL },
 		{ "log-psci", no_argument, NULL, OPT_LOG_PSCI },
+		{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
+		{ "console-log-timestamps", no_argument, NULL, OPT_CONSOLE_LOG_TIMESTAMPS },
+		{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
+		{ "pass-on", required_argument, NULL, OPT_PASS_ON },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	int c;
+	int c, rc;
 
 	cfg->nr_cpus = 1;
 	cfg->ram_size = 256ULL << 20;
@@ -300,6 +350,34 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		case OPT_NO_SECCOMP:
 			arg_no_seccomp = true;
 			break;
+		case OPT_CONSOLE_LOG:
+			if (!*optarg)
+				return usage_error("--console-log: empty file name");
+			cfg->watch.log_path = optarg;
+			break;
+		case OPT_CONSOLE_LOG_TIMESTAMPS:
+			cfg->watch.log_timestamps = true;
+			break;
+		case OPT_ON_PANIC: {
+			static const char *const names[] = { "exit", "restart", "ignore", NULL };
+			static const enum conwatch_on_panic policies[] = {
+				CONWATCH_PANIC_EXIT, CONWATCH_PANIC_RESTART, CONWATCH_PANIC_IGNORE,
+			};
+			int i = keyword_index(optarg, names);
+
+			if (i < 0)
+				return usage_error("--on-panic: '%s' is not exit, restart or ignore",
+						   optarg);
+			cfg->watch.on_panic = policies[i];
+			break;
+		}
+		case OPT_PASS_ON:
+		case OPT_FAIL_ON:
+			rc = add_pattern(&cfg->watch, c == OPT_PASS_ON ? VERDICT_PASS : VERDICT_FAIL,
+					 c == OPT_PASS_ON ? "--pass-on" : "--fail-on", optarg);
+			if (rc)
+				return rc;
+			break;
 		case 'q':
 			*quiet = true;
 			break;
@@ -322,6 +400,8 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		return usage_error("--initrd: empty file name");
 	if (cfg->psci == PINVM_PSCI_0_1 && cfg->psci_impl == PSCI_IMPL_PINVM)
 		return usage_error("--psci 0.1 is KVM's only: pinvm's firmware gives 0.2 to 1.3");
+	if (cfg->watch.log_timestamps && !cfg->watch.log_path)
+		return usage_error("--console-log-timestamps needs --console-log FILE");
 	return 0;
 }
 
@@ -425,6 +505,12 @@ static int stop_status(const struct stop *s)
 		return EXIT_SIGNAL_BASE + s->signo;
 	case STOP_ALL_OFF:
 		return EXIT_ALL_OFF;
+	case STOP_PANIC:
+		return EXIT_PANIC;
+	case STOP_PASS:
+		return EXIT_POWEROFF;
+	case STOP_FAIL:
+		return EXIT_FAIL_PATTERN;
 	case STOP_FAILURE:
 	case STOP_NONE:
 		break;
@@ -433,9 +519,28 @@ static int stop_status(const struct stop *s)
 }
 
 static void stop_describe(const struct stop *s, const struct machine_config *cfg,
-			  char *buf, size_t size)
+			  const struct machine_info *mi, char *buf, size_t size)
 {
+	static const char *const ends[] = {
+		[STOP_PANIC_END_LINE] = "its end line",
+		[STOP_PANIC_END_RESET] = "a reset",
+		[STOP_PANIC_END_QUIET] = "2 s without output",
+		[STOP_PANIC_END_STOP] = "the stop",
+	};
+
 	switch (s->kind) {
+	case STOP_PANIC:
+		snprintf(buf, size, "guest kernel panic, dump ended by %s%s: \"%s\"",
+			 ends[s->panic_end],
+			 cfg->watch.on_panic == CONWATCH_PANIC_RESTART &&
+			 mi->restarts >= cfg->max_resets ? " (--max-resets reached)" : "", s->line);
+		break;
+	case STOP_PASS:
+		snprintf(buf, size, "--pass-on matched line %" PRIu64 ": \"%s\"", s->lineno, s->line);
+		break;
+	case STOP_FAIL:
+		snprintf(buf, size, "--fail-on matched line %" PRIu64 ": \"%s\"", s->lineno, s->line);
+		break;
 	case STOP_SYSTEM_OFF:
 		snprintf(buf, size, "guest powered off");
 		break;
@@ -543,7 +648,8 @@ static int cmd_run(int argc, char **argv)
 	struct stop stop;
 	struct evlog log;
 	char why[512] = "";
-	char ver[16], desc[256], name[128], drop_note[64] = "", dropped_field[48] = "";
+	char ver[16], desc[512], name[128], drop_note[64] = "", dropped_field[48] = "";
+	char oopses[32] = "";
 	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;
@@ -651,7 +757,7 @@ static int cmd_run(int argc, char **argv)
 			   mi.restarts, dropped_field, evlog_json_str(why, name, sizeof(name)));
 	} else {
 		status = stop_status(&stop);
-		stop_describe(&stop, &cfg, desc, sizeof(desc));
+		stop_describe(&stop, &cfg, &mi, desc, sizeof(desc));
 		if (stop.kind == STOP_FAILURE) {
 			pr_err("vCPU %u: %s", stop.vcpu, stop.reason);
 			pr_err("vCPU %u: PC 0x%016" PRIx64 " PSTATE 0x%08" PRIx64, stop.vcpu,
@@ -660,8 +766,17 @@ static int cmd_run(int argc, char **argv)
 		evlog_emit(&log, "exit", "\"status\":%d,\"restarts\":%u%s", status, mi.restarts,
 			   dropped_field);
 	}
+	if (mi.console.log_error)
+		pr_warn("console log %s: writing stopped after %" PRIu64 " bytes: %s",
+			cfg.watch.log_path, mi.console.log_bytes, strerror(-mi.console.log_error));
+	if (mi.console.dropped)
+		pr_warn("%" PRIu64 " bytes of console output were not looked at for verdicts (the event loop fell behind)",
+			mi.console.dropped);
+	if (mi.console.oops_count)
+		snprintf(oopses, sizeof(oopses), ", %u oops%s", mi.console.oops_count,
+			 mi.console.oops_count == 1 ? "" : "es");
 	if (!quiet)
-		pr_summary("%s; PSCI %s%s; %u restarts; ran %.3fs%s; exit %d", desc, ver,
+		pr_summary("%s%s; PSCI %s%s; %u restarts; ran %.3fs%s; exit %d", desc, oopses, ver,
 			   mi.psci_impl == PSCI_IMPL_PINVM ? " (pinvm's firmware)" : "", mi.restarts,
 			   evlog_elapsed(&log), drop_note, status);
 out:
@@ -726,6 +841,340 @@ static int cmd_probe(int argc, char **argv)
 	else
 		probe_print_text(&res, stdout);
 	return fflush(stdout) == 0 ? 0 : EXIT_START;
+}
+
+/* ---- pinvm matrix (docs/ci.md) ---- */
+
+/* argv[0], for the runs when /proc/self/exe cannot be executed */
+static const char *prog_name = "pinvm";
+
+static void usage_matrix(FILE *out)
+{
+	fprintf(out,
+		"Usage: pinvm matrix [options] -- RUN-OPTIONS\n"
+		"\n"
+		"Runs 'pinvm run RUN-OPTIONS' once per PSCI version this host can give\n"
+		"(docs/ci.md), prints a table and can write a JUnit XML report.\n"
+		"\n"
+		"      --psci LIST|all      versions, comma-separated (0.1 0.2 1.0 1.1 1.2 1.3),\n"
+		"                           or all: each from 0.2 up the host gives (default)\n"
+		"      --psci-impl auto|kvm|pinvm|both  whose PSCI: auto (default: run picks),\n"
+		"                           KVM's, pinvm's own firmware, or each that can\n"
+		"      --jobs N             runs at once (default 1)\n"
+		"      --out DIR            each run's logs in DIR/psci-V/ (default ./%s)\n"
+		"      --junit FILE         write a JUnit XML report\n"
+		"  -q, --quiet              no progress lines\n"
+		"  -h, --help               this text\n"
+		"\n"
+		"RUN-OPTIONS are run's (pinvm run --help), without --psci, --event-log,\n"
+		"--console-log, --dump-dtb and --fw-profile: the matrix sets those.\n"
+		"A run passes when it exits 0 and, with --pass-on, a pass line matched.\n"
+		"Exit: 0 every run passed, 1 a run failed or the matrix could not run,\n"
+		"      2 usage, 128+N stopped by signal N.\n", MATRIX_DEFAULT_OUT);
+}
+
+static int matrix_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int matrix_usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("%s (try 'pinvm matrix --help')", msg);
+	return EXIT_USAGE;
+}
+
+/*
+ * RUN-OPTIONS are checked as run checks them, once, here: a bad option is
+ * one usage error, not one per cell. The options the matrix sets itself
+ * are refused; *ret_want_pass tells whether --pass-on is among them.
+ * Returns: 0; an exit status.
+ */
+static int matrix_check_run_opts(int argc, char **argv, bool *ret_want_pass)
+{
+	/* the matrix's --console-log first: RUN-OPTIONS' own would replace it */
+	static char console_log[] = "matrix";
+	struct machine_config cfg;
+	const char *event_log = NULL;
+	bool quiet = false;
+	char **copy;
+	int r;
+
+	copy = calloc((size_t)argc + 4, sizeof(*copy));
+	if (!copy) {
+		pr_err("out of memory");
+		return EXIT_START;
+	}
+	copy[0] = (char *)"run";
+	copy[1] = (char *)"--console-log";
+	copy[2] = console_log;
+	for (int i = 0; i < argc; i++)
+		copy[i + 3] = argv[i];
+	memset(&cfg, 0, sizeof(cfg));
+	r = parse_run_args(argc + 3, copy, &cfg, &event_log, &quiet);
+	free(copy);
+	arg_user = NULL;
+	arg_no_seccomp = false;
+	if (r)
+		return r;
+	if (cfg.psci_explicit)
+		return matrix_usage_error("--psci in RUN-OPTIONS: the matrix pins each run's version (pinvm matrix --psci LIST)");
+	if (event_log || cfg.watch.log_path != console_log)
+		return matrix_usage_error("%s in RUN-OPTIONS: the matrix writes each run's logs into --out DIR",
+					  event_log ? "--event-log" : "--console-log");
+	if (cfg.dump_dtb)
+		return matrix_usage_error("--dump-dtb in RUN-OPTIONS: the matrix runs the guest");
+	if (cfg.fw_profile_path)
+		return matrix_usage_error("--fw-profile in RUN-OPTIONS: a firmware profile pins the PSCI version the matrix varies");
+	*ret_want_pass = false;
+	for (unsigned int i = 0; i < cfg.watch.npat; i++)
+		if (cfg.watch.pat[i].kind == VERDICT_PASS)
+			*ret_want_pass = true;
+	return 0;
+}
+
+/*
+ * What this host's KVM gives, probed in a child process that drops its
+ * privileges as `pinvm probe` does (the matrix itself keeps them: its runs
+ * may be started as root for --user). Returns: 0; an exit status (the
+ * child said why).
+ */
+static int matrix_probe(struct probe_result *res)
+{
+	int pipefd[2], ws;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		pr_err("cannot probe the host: pipe: %s", strerror(errno));
+		return EXIT_START;
+	}
+	pid = fork();
+	if (pid < 0) {
+		pr_err("cannot probe the host: fork: %s", strerror(errno));
+		(void)close(pipefd[0]);
+		(void)close(pipefd[1]);
+		return EXIT_START;
+	}
+	if (pid == 0) {
+		struct vm_host host = { .kvm_fd = -1 };
+		const char *step = "";
+		char why[512];
+		int r;
+
+		(void)close(pipefd[0]);
+		r = machine_open_host(&host, why, sizeof(why));
+		if (r) {
+			pr_err("%s", why);
+			_exit(EXIT_START);
+		}
+		r = caps_drop(NULL);
+		if (r) {
+			pr_err("cannot drop privileges: %s", strerror(-r));
+			_exit(EXIT_START);
+		}
+		r = probe_run(&host, res, &step);
+		if (r) {
+			pr_err("probe failed %s: %s", step, strerror(-r));
+			_exit(EXIT_START);
+		}
+		_exit(io_write_all(pipefd[1], res, sizeof(*res)) ? EXIT_START : 0);
+	}
+	(void)close(pipefd[1]);
+	n = read(pipefd[0], res, sizeof(*res));
+	(void)close(pipefd[0]);
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*res) || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		return EXIT_START;	/* the child said why */
+	return 0;
+}
+
+/* --out DIR: made if missing. Returns: 0; an exit status. */
+static int matrix_out_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	pr_err("--out %s: %s", dir, errno == EEXIST ? "exists and is not a directory" : strerror(errno));
+	return EXIT_START;
+}
+
+static void matrix_progress(const struct matrix_cell *c, void *ctx)
+{
+	log_msg(LOG_LEVEL_WARN, "matrix: ", "%s: exit %d, %s, %.2fs", c->name, c->status,
+		c->passed ? "pass" : c->verdict, c->seconds);
+}
+
+static int cmd_matrix(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "psci", required_argument, NULL, 'P' },
+		{ "psci-impl", required_argument, NULL, 'I' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct matrix_cell cells[MATRIX_MAX_CELLS];
+	struct matrix_job job = { .exe = "/proc/self/exe", .jobs = 1, .done = matrix_progress };
+	struct matrix_report rep = { 0 };
+	struct matrix_buf text = { 0 };
+	struct matrix_host host;
+	struct probe_result res;
+	enum matrix_impl impl = MATRIX_IMPL_AUTO;
+	uint32_t want[MATRIX_MAX_VERSIONS];
+	unsigned int nr_want = 0, nr_cells, failed = 0;
+	const char *out = MATRIX_DEFAULT_OUT, *junit = NULL;
+	char why[512], stamp[32] = "1970-01-01T00:00:00", hostname[256] = "", notrun[64];
+	struct timespec t0, t1;
+	bool all = true, quiet = false;
+	uint64_t v;
+	time_t now;
+	struct tm tm;
+	int c, r, w, sig, status;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			if (matrix_parse_psci(optarg, want, &nr_want, &all))
+				return matrix_usage_error("--psci: '%s' is not 'all' or a comma-separated list of 0.1 0.2 1.0 1.1 1.2 1.3, each once",
+							  optarg);
+			break;
+		case 'I':
+			if (matrix_parse_impl(optarg, &impl))
+				return matrix_usage_error("--psci-impl: '%s' is not auto, kvm, pinvm or both",
+							  optarg);
+			break;
+		case 'j':
+			if (parse_uint(optarg, 1, MATRIX_MAX_JOBS, &v))
+				return matrix_usage_error("--jobs: '%s' is not a number from 1 to %d", optarg,
+							  MATRIX_MAX_JOBS);
+			job.jobs = (unsigned int)v;
+			break;
+		case 'o':
+			if (!*optarg)
+				return matrix_usage_error("--out: empty directory name");
+			out = optarg;
+			break;
+		case 'J':
+			if (!*optarg)
+				return matrix_usage_error("--junit: empty file name");
+			junit = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage_matrix(stdout);
+			return 0;
+		case ':':
+			return matrix_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return matrix_usage_error("unknown option '%s' (RUN-OPTIONS go after '--')",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind < 2 || strcmp(argv[optind - 1], "--")) {
+		if (optind < argc)
+			return matrix_usage_error("unexpected argument '%s': RUN-OPTIONS go after '--'",
+						  argv[optind]);
+		return matrix_usage_error("RUN-OPTIONS missing: pinvm matrix [options] -- --kernel FILE ...");
+	}
+	job.opts = argv + optind;
+	job.nr_opts = (unsigned int)(argc - optind);
+	r = matrix_check_run_opts(argc - optind, argv + optind, &job.want_pass);
+	if (r)
+		return r;
+	if (quiet)
+		log_level = LOG_LEVEL_QUIET;
+
+	r = matrix_probe(&res);
+	if (r)
+		return r;
+	matrix_host_from_probe(&res, &host);
+	if (matrix_cells(want, nr_want, all, impl, &host, cells, &nr_cells, why, sizeof(why))) {
+		pr_err("%s", why);
+		return EXIT_START;
+	}
+	r = matrix_out_dir(out);
+	if (r)
+		return r;
+	job.out_dir = out;
+	job.exe_fallback = prog_name;
+
+	r = matrix_run(&job, cells, nr_cells, &sig, why, sizeof(why));
+	if (r)
+		pr_err("%s", why);
+	for (unsigned int i = 0; i < nr_cells; i++) {
+		if (!cells[i].ran)
+			matrix_verdict(&cells[i], job.want_pass);
+		if (!cells[i].passed)
+			failed++;
+	}
+	matrix_table(cells, nr_cells, &text);
+	w = text.err ? text.err : io_write_all(STDOUT_FILENO, text.p, text.len);
+	if (w) {
+		pr_err("cannot print the table: %s", strerror(-w));
+		r = r ? r : w;
+	}
+	matrix_buf_free(&text);
+
+	if (junit) {
+		char *opts_str = NULL;
+		size_t opts_len = 0;
+		FILE *f = open_memstream(&opts_str, &opts_len);
+
+		for (unsigned int i = 0; f && i < job.nr_opts; i++)
+			fprintf(f, "%s%s", i ? " " : "", job.opts[i]);
+		if (f)
+			fclose(f);
+		now = time(NULL);
+		if (gmtime_r(&now, &tm))
+			strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+		(void)gethostname(hostname, sizeof(hostname) - 1);
+		snprintf(notrun, sizeof(notrun), "matrix stopped by SIG%s",
+			 sig && sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+		rep.timestamp = stamp;
+		rep.hostname = hostname;
+		rep.host_kernel = res.release;
+		rep.run_options = opts_str ? opts_str : "";
+		rep.out_dir = out;
+		rep.not_run = sig ? notrun : "the matrix could not go on";
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		rep.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		matrix_junit(cells, nr_cells, &rep, &text);
+		free(opts_str);
+		if (text.err) {
+			pr_err("cannot write %s: %s", junit, strerror(-text.err));
+			r = r ? r : text.err;
+		} else {
+			w = io_write_file_atomic(junit, text.p, text.len);
+			if (w) {
+				pr_err("cannot write %s: %s", junit, strerror(-w));
+				r = r ? r : w;
+			}
+		}
+		matrix_buf_free(&text);
+	}
+	if (sig)
+		status = EXIT_SIGNAL_BASE + sig;
+	else
+		status = r || failed ? EXIT_START : 0;
+	if (!quiet)
+		pr_summary("matrix: %u of %u runs passed; exit %d", nr_cells - failed, nr_cells, status);
+	return status;
 }
 
 static void usage_profile(FILE *out)
@@ -873,6 +1322,8 @@ static int cmd_profile(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc > 0 && argv[0][0])
+		prog_name = argv[0];
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;
@@ -889,6 +1340,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "matrix"))
+		return cmd_matrix(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "profile"))
 		return cmd_profile(argc - 1, argv + 1);
 	pr_err("unknown command '%s' (try 'pinvm --help')", argv[1]);

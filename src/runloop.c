@@ -19,6 +19,7 @@
 #include "pinvm/boot.h"
 #include "pinvm/conout.h"
 #include "pinvm/console.h"
+#include "pinvm/conwatch.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
 #include "pinvm/psci.h"
@@ -164,7 +165,17 @@ static bool runloop_op_stopping(void *ctx)
 
 static void runloop_op_stop(void *ctx, const struct stop *stop)
 {
-	runloop_request_stop(ctx, stop);
+	struct machine *m = ctx;
+
+	/*
+	 * What the guest printed before this stop goes to the console watch
+	 * first (the THR writes KVM queued in the coalesced ring, a partial
+	 * line): runloop_run() has it judged once the vCPUs parked
+	 * (conwatch_settle()), so a --fail-on line or a panic's end printed
+	 * just before a power event decides, and a reset finds its panic.
+	 */
+	uartio_flush(&m->uartio);
+	runloop_request_stop(m, stop);
 }
 
 static void runloop_op_checkpoint(void *ctx)
@@ -370,7 +381,8 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 	for (;;) {
 		struct pollfd pfd[4];
 		int nfds = 0, idx_stop, idx_sig, idx_timer = -1, idx_in = -1;
-		int timeout, n;
+		int timeout, quiet, n;
+		struct timespec now;
 
 		idx_stop = nfds;
 		pfd[nfds++] = (struct pollfd){ .fd = m->stop_efd, .events = POLLIN };
@@ -387,6 +399,10 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 		timeout = uartio_loop_timeout(&m->uartio);
 		if (console_pending(con))
 			timeout = UARTIO_TICK_MS;	/* retry a full RX FIFO */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		quiet = conwatch_timeout(&m->watch, &now);	/* a panic's dump may end quietly */
+		if (quiet >= 0 && (timeout < 0 || quiet < timeout))
+			timeout = quiet;
 
 		n = poll(pfd, (nfds_t)nfds, timeout);
 		if (n < 0 && errno != EINTR)
@@ -416,11 +432,19 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 			(void)!read(m->stop_efd, &count, sizeof(count));
 			if (runloop_stopping(m))
 				break;
+			/* Output for the console watch: judge it (it may stop the boot). */
+			conwatch_drain(&m->watch);
+			if (runloop_stopping(m))
+				break;
 			/* Only woken for output: let the line complete, flush on the tick. */
 			if (n == 1)
 				continue;
 		}
 		uartio_flush(&m->uartio);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		conwatch_tick(&m->watch, &now);
+		if (runloop_stopping(m))
+			break;
 		if (console_service(con, &m->uartio, idx_in >= 0 ? pfd[idx_in].revents : 0)) {
 			struct stop stop = { .kind = STOP_ESCAPE };
 
@@ -475,8 +499,35 @@ static void runloop_log_stop(struct machine *m, const struct stop *s)
 		break;
 	case STOP_NONE:
 	case STOP_RESET_LIMIT:
+	case STOP_PANIC:	/* the console watch wrote panic and pattern records */
+	case STOP_PASS:
+	case STOP_FAIL:
 		break;
 	}
+}
+
+/* A stop the guest made itself: a power event or a failure, not ours. */
+static bool runloop_guest_stop(const struct stop *s)
+{
+	switch (s->kind) {
+	case STOP_SYSTEM_OFF:
+	case STOP_SYSTEM_OFF2:
+	case STOP_RESET:
+	case STOP_RESET2:
+	case STOP_FAILURE:
+	case STOP_ALL_OFF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Does this stop restart the guest in place (before --max-resets)? */
+static bool runloop_restarts(const struct machine_config *cfg, const struct stop *s)
+{
+	if (s->kind == STOP_PANIC)
+		return cfg->watch.on_panic == CONWATCH_PANIC_RESTART;
+	return (s->kind == STOP_RESET || s->kind == STOP_RESET2) && !cfg->on_reset_exit;
 }
 
 int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_size)
@@ -525,6 +576,7 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 		}
 	}
 	uartio_set_wake_fd(&m->uartio, m->stop_efd);
+	conwatch_set_wake_fd(&m->watch, m->stop_efd);
 	console_open(&con, cfg->console_none ? -1 : STDIN_FILENO);
 
 	r = runloop_start_threads(m, why, why_size);
@@ -538,27 +590,43 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 				RUNLOOP_PARK_TIMEOUT_MS);
 			break;
 		}
+		/*
+		 * The output still queued was printed before the vCPUs parked: a
+		 * pattern line or a panic's end in it comes before a stop the
+		 * guest made itself, and replaces it.
+		 */
+		(void)conwatch_settle(&m->watch, s, runloop_guest_stop(s));
 		runloop_log_stop(m, s);
-		if ((s->kind != STOP_RESET && s->kind != STOP_RESET2) || cfg->on_reset_exit)
+		/* A panic's dump ends in a reset (panic=-1, panic=N): the panic decides. */
+		if (s->kind == STOP_RESET || s->kind == STOP_RESET2)
+			(void)conwatch_reset(&m->watch, s);
+		if (!runloop_restarts(cfg, s))
 			break;
 		if (m->restarts >= cfg->max_resets) {
-			snprintf(s->reason, sizeof(s->reason), "%s",
-				 s->kind == STOP_RESET2 ? "reset2" : "reset");
-			s->kind = STOP_RESET_LIMIT;
+			/* a panic stays a panic (exit 7), the summary names the limit */
+			if (s->kind != STOP_PANIC) {
+				snprintf(s->reason, sizeof(s->reason), "%s",
+					 s->kind == STOP_RESET2 ? "reset2" : "reset");
+				s->kind = STOP_RESET_LIMIT;
+			}
 			break;
 		}
 		m->restarts++;
 		r = boot_restart(m, why, why_size);
-		if (!r)
+		if (!r) {
+			conwatch_new_boot(&m->watch);
 			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);
+		}
 	}
 	runloop_end_threads(m);
 	uartio_flush(&m->uartio);
+	conwatch_finish(&m->watch);
 	if (m->conout)
 		(void)conout_stop(m->conout, RUNLOOP_CONOUT_STOP_MS, RUNLOOP_CONOUT_STALL_MS);
 	*ret_stop = m->stop;
 	console_close(&con);
 	uartio_set_wake_fd(&m->uartio, -1);
+	conwatch_set_wake_fd(&m->watch, -1);
 out:
 	if (timer_fd >= 0)
 		(void)close(timer_fd);

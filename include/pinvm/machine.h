@@ -6,7 +6,8 @@
  *              (PSCI pin or profile), the vCPUs' environment; teardown
  *   boot.c     loading and boot: images read and placed, the DTB, the
  *              power-on state, the in-place restart (boot.h)
- *   uartio.c   the console device and output (uartio.h)
+ *   uartio.c   the console device and output (uartio.h); what the output
+ *              says (log, verdict, panics): conwatch.c (conwatch.h)
  *   runloop.c  the run: vCPU threads, the event loop, stops, the reset
  *              policy (runloop.h)
  * main.c sees the machine through these functions and machine_get_info().
@@ -19,6 +20,7 @@
 #include <stdint.h>
 #include <pthread.h>
 
+#include "pinvm/conwatch.h"
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
 #include "pinvm/gic.h"
@@ -62,6 +64,7 @@ struct machine_config {
 	const char *fw_profile_path;	/* --fw-profile FILE (main.c reads or writes it) */
 	const struct fwprofile *fw_profile;	/* replay: applied on every (re)boot; NULL: none */
 	bool fw_record;			/* record the firmware view into machine.fw_recorded */
+	struct conwatch_config watch;	/* console log, panics, --pass-on/--fail-on */
 };
 
 struct machine {
@@ -92,6 +95,7 @@ struct machine {
 	struct uartio uartio;
 	int out_fd;			/* guest console output, -1 = discard */
 	struct conout *conout;		/* its ring and writer thread (runloop_run), NULL: none */
+	struct conwatch watch;		/* the console log and verdict, fed by the output */
 
 	/* images, loaded once, copied into RAM on every (re)boot (boot.c) */
 	void *kernel;
@@ -131,6 +135,7 @@ struct machine_info {
 	const struct fwprofile *fw_recorded;	/* NULL unless cfg->fw_record */
 	enum psci_impl psci_impl;
 	uint64_t console_dropped;	/* guest output that never reached stdout (conout.h) */
+	struct conwatch_info console;	/* oopses, panics, console-log errors */
 };
 
 /**
@@ -146,8 +151,9 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 int machine_open_host(struct vm_host *host, char *why, size_t why_size);
 
 /**
- * machine_open() - open /dev/kvm, check the host can hold the config
- * (--cpus, --mem vs IPA space), allocate RAM.
+ * machine_open() - compile the console patterns and open the console log;
+ * open /dev/kvm, check the host can hold the config (--cpus, --mem vs IPA
+ * space), allocate RAM.
  * Returns: 0; -errno with a message in @why.
  */
 int machine_open(struct machine *m, char *why, size_t why_size);
@@ -161,7 +167,7 @@ int machine_open(struct machine *m, char *why, size_t why_size);
 int machine_setup(struct machine *m, char *why, size_t why_size);
 
 /** machine_get_info() - what main.c reports; pointers live as long as @m. */
-void machine_get_info(const struct machine *m, struct machine_info *ret);
+void machine_get_info(struct machine *m, struct machine_info *ret);
 
 /** machine_close() - free everything; accepts a machine at any stage after machine_init(). */
 void machine_close(struct machine *m);

@@ -22,7 +22,20 @@ enum stop_kind {
 	STOP_ESCAPE,		/* Ctrl-A x on the console */
 	STOP_RESET_LIMIT,	/* a reset beyond --max-resets; reason: "reset" or "reset2" */
 	STOP_ALL_OFF,		/* every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vcpu: the last */
+	STOP_PANIC,		/* a guest kernel panic, its dump complete: line, panic_end */
+	STOP_PASS,		/* a --pass-on pattern matched: line, pattern */
+	STOP_FAIL,		/* a --fail-on pattern matched: line, pattern */
 };
+
+/* How a panic's dump was seen to end (conwatch.h). */
+enum stop_panic_end {
+	STOP_PANIC_END_LINE,	/* its "---[ end Kernel panic" line */
+	STOP_PANIC_END_RESET,	/* the guest reset (panic=-1, or panic=N after N s) */
+	STOP_PANIC_END_QUIET,	/* no output for CONWATCH_QUIET_MS */
+	STOP_PANIC_END_STOP,	/* the run stopped first (event log only, never a stop) */
+};
+
+#define STOP_LINE_MAX	256	/* a console line kept with a stop (NUL included) */
 
 struct stop {
 	enum stop_kind kind;
@@ -32,6 +45,10 @@ struct stop {
 	int signo;
 	uint64_t pc, pstate;
 	char reason[192];
+	char line[STOP_LINE_MAX];	/* STOP_PANIC: the panic message; PASS/FAIL: the line */
+	enum stop_panic_end panic_end;
+	const char *pattern;		/* STOP_PASS/FAIL: the pattern as given (argv) */
+	uint64_t lineno;		/* STOP_PASS/FAIL: its console line number (1-based) */
 };
 
 #endif

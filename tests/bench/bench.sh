@@ -150,7 +150,8 @@ scenario_smp() {
 }
 
 # 4. the Debian kernel to `poweroff -f`: quiet, and with every kernel
-# message on the 16550 console.
+# message on the 16550 console (and that with three --pass-on/--fail-on
+# patterns, pinvm only).
 scenario_linux() {
 	for i in $(runs "$LINUX_RUNS"); do
 		for p in $(pinvms); do
@@ -160,6 +161,14 @@ scenario_linux() {
 			one linux "$p-verbose" "$i" 0 '^PINVM-GUEST: action: poweroff' \
 				"$B/bin/$p" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
 				--cmdline "$LINUX_CMDLINE ignore_loglevel"
+		done
+		# The console verdict's cost: the verbose boot with three patterns
+		# that never match (every line is tried against all three).
+		one linux "pinvm-patterns" "$i" 0 '^PINVM-GUEST: action: poweroff' \
+			"$B/bin/pinvm" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
+			--cmdline "$LINUX_CMDLINE ignore_loglevel" \
+			--fail-on '^# Totals: pass:[0-9]+ fail:[1-9]' --fail-on 'BUG: KASAN: [a-z-]+ in' \
+			--pass-on '^TESTS (PASSED|OK)$'
 		done
 	done
 }

@@ -60,6 +60,8 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_timer();
 	else if (strcmp(name, "hang") == 0)
 		test_hang();
+	else if (strcmp(name, "kmsg") == 0)
+		test_kmsg();
 	else if (strcmp(name, "mmio-hammer") == 0)
 		test_mmio_hammer();
 	else if (strcmp(name, "uart-flood") == 0)

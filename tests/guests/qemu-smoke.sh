@@ -66,6 +66,10 @@ minimal)	run "$img" 1 "test=minimal"; expect "PVGUEST: psci 0x00010001"; count 0
 off2)		run "$img" 1 "test=off2 type=1"; expect "PVGUEST: off2 returned -1" ;;
 # -no-reboot: QEMU exits on the reset, after one boot
 reset)		run "$img" 1 "test=reset"; count 1 "PVGUEST: boot" ;;
+kmsg)		run "$img" 1 "test=kmsg kind=oops"
+		expect "PVGUEST: [    1.000000] Internal error: Oops: 0000000096000004 [#1] SMP"
+		run "$img" 1 "test=kmsg kind=panic-reset"; count 1 "PVGUEST: boot"
+		expect "PVGUEST: [    1.000000] Kernel panic - not syncing: pvguest panic-reset" ;;
 reset2)		run "$img" 1 "test=reset2 type=0x80000001 cookie=0x1234"; count 1 "PVGUEST: boot" ;;
 undef)		run "$img" 1 "test=undef"
 		grep -q '^PVGUEST: EXCEPTION esr=0x02000000 elr=0x00000000400' "$out" ||

@@ -7,6 +7,7 @@
  */
 #include "args.h"
 #include "entry.h"
+#include "lib.h"
 #include "print.h"
 #include "psci.h"
 #include "tests.h"
@@ -50,6 +51,36 @@ void test_reset2(void)
 
 	say("reset2 returned %ld%s", r, psci_trapped() ? " (trapped)" : "");
 	psci_system_off();
+}
+
+/*
+ * Kernel messages for pinvm's console watch, as Linux prints them (a printk
+ * timestamp, behind our "PVGUEST: " prefix), then by kind=:
+ *   panic-end    the panic line, a dump line, its end line; then a halt
+ *   panic-reset  the panic line, a dump line, SYSTEM_RESET (panic=-1)
+ *   panic-quiet  the panic line, a dump line; then a halt, silent
+ *   oops         an arm64 oops header; then SYSTEM_OFF
+ */
+void test_kmsg(void)
+{
+	char kind[16] = "panic-end";
+
+	args_get("kind", kind, sizeof(kind));
+	if (strcmp(kind, "oops") == 0) {
+		say("[    1.000000] Internal error: Oops: 0000000096000004 [#1] SMP");
+		say("[    1.000001] Modules linked in:");
+		psci_system_off();
+	}
+	say("[    1.000000] Kernel panic - not syncing: pvguest %s", kind);
+	say("[    1.000001] CPU: 0 PID: 1 Comm: pvguest");
+	if (strcmp(kind, "panic-end") == 0) {
+		say("[    1.000002] ---[ end Kernel panic - not syncing: pvguest %s ]---", kind);
+	} else if (strcmp(kind, "panic-reset") == 0) {
+		int64_t r = psci_call(PSCI_FN(PSCI_SYSTEM_RESET), 0, 0, 0);
+
+		say("reset returned %ld", r);
+	}
+	cpu_halt();
 }
 
 /* For --timeout and signal tests: nothing to wake us, so the vCPU just sleeps. */

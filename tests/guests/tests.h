@@ -16,6 +16,7 @@ void test_off2(void) __attribute__((noreturn));
 void test_reset(void) __attribute__((noreturn));
 void test_reset2(void) __attribute__((noreturn));
 void test_hang(void) __attribute__((noreturn));
+void test_kmsg(void) __attribute__((noreturn));
 void test_minimal(void) __attribute__((noreturn));
 void test_undef(void) __attribute__((noreturn));
 void test_bad_mmio(void) __attribute__((noreturn));
