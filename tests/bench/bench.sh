@@ -169,7 +169,6 @@ scenario_linux() {
 			--cmdline "$LINUX_CMDLINE ignore_loglevel" \
 			--fail-on '^# Totals: pass:[0-9]+ fail:[1-9]' --fail-on 'BUG: KASAN: [a-z-]+ in' \
 			--pass-on '^TESTS (PASSED|OK)$'
-		done
 	done
 }
 
