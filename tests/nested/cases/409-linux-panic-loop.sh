@@ -15,15 +15,19 @@
 # shellcheck disable=SC2034 # read by linux_cmdline (lib.sh)
 LINUX_BASE_CMDLINE="console=ttyS0 quiet"
 rounds=$(stress_rounds) || exit 1
+# One round (CI) waits 60 s; the long tier's rounds 40 s each (issue 12 asks
+# for a short --timeout there; the quiet boot reaches its panic in 15-25 s).
+limit=60
+[ "$rounds" -gt 1 ] && limit=40
 i=0
 while [ "$i" -lt "$rounds" ]; do
 	i=$((i + 1))
 	expect_status 124 --name "round$i" -- "$PINVM" run --kernel "$LINUX_KERNEL" \
-		--initrd "$LINUX_INITRD" --cpus 1 --mem 256M --timeout 60 --on-panic ignore \
+		--initrd "$LINUX_INITRD" --cpus 1 --mem 256M --timeout "$limit" --on-panic ignore \
 		--cmdline "$(linux_cmdline panic)"
 	assert_grep '^PINVM-GUEST: action: panic$' "$OUT"
 	assert_grep 'Kernel panic - not syncing: sysrq triggered crash' "$OUT"
-	assert_summary 'timeout after 60 s' 124
+	assert_summary "timeout after $limit s" 124
 	rm -f "$OUT" "$ERR"
 done
 echo "$rounds rounds"
