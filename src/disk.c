@@ -43,7 +43,8 @@ int disk_open(struct disk *d, char *why, size_t why_size)
 	struct stat st;
 	int r;
 
-	d->fd = open(d->path, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not block the open (it is refused below). */
+	d->fd = open(d->path, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (d->fd < 0) {
 		r = -errno;
 		if (!d->ro && (r == -EACCES || r == -EROFS || r == -EPERM))
