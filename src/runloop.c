@@ -471,6 +471,9 @@ static void runloop_stop_disks(struct machine *m)
 		int r = disk_stop(d);
 
 		if (r)
+			pr_warn("disk %s (%s): fdatasync failed: %s: the guest's writes may not be on stable storage",
+				d->name, d->path, strerror(-r));
+		if (r)
 			evlog_emit(m->log, "disk_error", "\"disk\":\"%s\",\"path\":%s,\"error\":\"fdatasync: %s\"",
 				   d->name, evlog_json_str(d->path, path, sizeof(path)), strerror(-r));
 	}
