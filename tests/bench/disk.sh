@@ -31,7 +31,7 @@ bench_one() {
 	echo "$_hk" >$TR/events/kvm/kvm_exit/trigger 2>/dev/null
 	"$@" </dev/null >/tmp/disk.out 2>&1
 	echo "$_c: exit $?" >>/tmp/disk.out
-	sed -n 's/^PINVM-GUEST: time \([a-z0-9-]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' /tmp/disk.out |
+	tr -d '\r' </tmp/disk.out | sed -n 's/^PINVM-GUEST: time \([a-z0-9-]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' |
 		while read -r t a b; do
 			say "disk $_c $t $(echo "$a $b" | awk '{ printf "%.2f", $2 - $1 }')"
 		done
@@ -44,7 +44,7 @@ bench_one() {
 	echo "!$_hu" >$TR/events/kvm/kvm_userspace_exit/trigger
 	echo "!$_hk" >$TR/events/kvm/kvm_exit/trigger 2>/dev/null
 	say "disk-count $_c userspace_exits=$_ue mmio=${_mmio:-0} kvm_exits=$_ke requests=$_req"
-	grep -E 'PINVM-GUEST: (disk|time|task)|exit [0-9]' /tmp/disk.out | sed 's/^/PINVM-BENCH: #   /'
+	grep -E 'PINVM-GUEST|exit [0-9]' /tmp/disk.out | sed 's/^/PINVM-BENCH: #   /'
 }
 
 initrd=$B/extra/task-initrd.cpio.gz
