@@ -236,3 +236,23 @@ bg_wait() {
 re_quote() {
 	printf '%s' "$1" | sed 's#[]$*+?(){}|\\/.^[]#\\&#g'
 }
+
+# linux_task_initrd SCRIPT [OUT]: the Linux test guest's initramfs with
+# SCRIPT appended as /task.sh (a second cpio archive, which the kernel
+# unpacks over the first); boot it with `linux_cmdline task`. The script is
+# sourced by the guest's init after the disk modules are loaded and
+# /dev/vda is there (when the device tree has a virtio node), and may use
+# `say TEXT` to print "PINVM-GUEST: TEXT". Prints the path (default
+# $WORK/task-initrd.cpio.gz).
+linux_task_initrd() {
+	_out=${2:-$WORK/task-initrd.cpio.gz}
+	_stage=$WORK/.task-stage
+	rm -rf "$_stage"
+	mkdir -p "$_stage"
+	cp "$1" "$_stage/task.sh" || fail "linux_task_initrd: cannot read $1"
+	(cd "$_stage" && echo task.sh | cpio -o -H newc -R 0:0 2>/dev/null | gzip) >"$_out.part" ||
+		fail "linux_task_initrd: cpio failed"
+	cat "$LINUX_INITRD" "$_out.part" >"$_out" || fail "linux_task_initrd: cannot write $_out"
+	rm -rf "$_stage" "$_out.part"
+	echo "$_out"
+}
