@@ -606,8 +606,11 @@ static void stop_describe(const struct stop *s, const struct machine_config *cfg
 		snprintf(buf, size, "guest failure: %s", s->reason);
 		break;
 	case STOP_ALL_OFF:
-		snprintf(buf, size, "every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vCPU %u was the last",
-			 s->vcpu);
+		if (s->vcpu == STOP_VCPU_UNKNOWN)	/* KVM's PSCI does not say */
+			snprintf(buf, size, "every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF");
+		else
+			snprintf(buf, size, "every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vCPU %u was the last",
+				 s->vcpu);
 		break;
 	case STOP_TIMEOUT:
 		snprintf(buf, size, "timeout after %u s", cfg->timeout);

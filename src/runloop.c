@@ -178,10 +178,39 @@ static void runloop_op_stop(void *ctx, const struct stop *stop)
 	runloop_request_stop(m, stop);
 }
 
-static void runloop_op_checkpoint(void *ctx)
+/*
+ * KVM's PSCI: is every vCPU off (KVM_MP_STATE_STOPPED)? Asked by the event
+ * loop (runloop_offcheck_tick()), done by vCPU @self's thread with the
+ * others paused, so that no CPU_ON can happen while the states are read.
+ */
+static void runloop_offcheck(struct machine *m, unsigned int self)
+{
+	bool all_off = true;
+
+	if (!runloop_pause_others(m, self))
+		return;
+	for (unsigned int i = 0; i < m->nr_vcpus && all_off; i++) {
+		uint32_t state;
+
+		if (vcpu_get_mp_state(&m->vcpus[i], &state) || state != KVM_MP_STATE_STOPPED)
+			all_off = false;
+	}
+	runloop_resume_others(m);
+	if (all_off) {
+		/* KVM does not say which vCPU was the last to turn itself off. */
+		struct stop stop = { .kind = STOP_ALL_OFF, .vcpu = STOP_VCPU_UNKNOWN };
+
+		runloop_op_stop(m, &stop);
+	}
+}
+
+static void runloop_op_checkpoint(void *ctx, unsigned int self)
 {
 	struct machine *m = ctx;
 
+	if (self == 0 && __atomic_load_n(&m->offcheck_req, __ATOMIC_SEQ_CST) &&
+	    __atomic_exchange_n(&m->offcheck_req, false, __ATOMIC_SEQ_CST))
+		runloop_offcheck(m, self);
 	if (!__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST))
 		return;
 	pthread_mutex_lock(&m->lock);
@@ -318,8 +347,11 @@ static void runloop_begin_boot(struct machine *m)
 	pthread_mutex_lock(&m->lock);
 	memset(&m->stop, 0, sizeof(m->stop));
 	__atomic_store_n(&m->pause_req, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&m->offcheck_req, false, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&m->stopping, false, __ATOMIC_SEQ_CST);
 	m->paused = m->parked = 0;
+	m->offcheck_next = runloop_deadline(RUNLOOP_OFFCHECK_MS);
+	m->offcheck_cpu_ns = UINT64_MAX;
 	m->boot++;
 	pthread_cond_broadcast(&m->boot_cond);
 	pthread_mutex_unlock(&m->lock);
@@ -373,6 +405,61 @@ static void runloop_end_threads(struct machine *m)
 
 /* ---- the event loop ---- */
 
+/* Only with KVM's PSCI: pinvm's firmware sees every CPU_OFF itself. */
+static bool runloop_offcheck_wanted(const struct machine *m)
+{
+	return m->vcpu_env.fw == NULL;
+}
+
+/* The CPU time the vCPU threads have used so far, in ns. */
+static uint64_t runloop_vcpu_cpu_ns(const struct machine *m)
+{
+	uint64_t ns = 0;
+
+	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
+		struct timespec ts;
+		clockid_t cid;
+
+		if (!m->vcpus[i].thread_started ||
+		    pthread_getcpuclockid(m->vcpus[i].thread, &cid) || clock_gettime(cid, &ts))
+			continue;
+		ns += (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	}
+	return ns;
+}
+
+/* Milliseconds from @now to @then, at least 0. */
+static int runloop_ms_until(const struct timespec *now, const struct timespec *then)
+{
+	int64_t ms = (int64_t)(then->tv_sec - now->tv_sec) * 1000 +
+		     (then->tv_nsec - now->tv_nsec) / 1000000;
+
+	return ms < 0 ? 0 : ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+/*
+ * Every RUNLOOP_OFFCHECK_MS: if the vCPU threads were (nearly) idle since
+ * the last look, ask vCPU 0's thread to check whether every vCPU is off
+ * (runloop_offcheck()), and kick it out of KVM_RUN to do so.
+ */
+static void runloop_offcheck_tick(struct machine *m, const struct timespec *now)
+{
+	uint64_t ns, idle_ns = RUNLOOP_OFFCHECK_MS * 1000000ULL / RUNLOOP_OFFCHECK_IDLE_DIV;
+
+	if (!runloop_offcheck_wanted(m) || runloop_ms_until(now, &m->offcheck_next) > 0)
+		return;
+	ns = runloop_vcpu_cpu_ns(m);
+	if (m->offcheck_cpu_ns != UINT64_MAX && ns - m->offcheck_cpu_ns < idle_ns &&
+	    m->vcpus[0].thread_started) {
+		pthread_mutex_lock(&m->lock);
+		__atomic_store_n(&m->offcheck_req, true, __ATOMIC_SEQ_CST);
+		pthread_mutex_unlock(&m->lock);
+		vcpu_kick(&m->vcpus[0]);
+	}
+	m->offcheck_cpu_ns = ns;
+	m->offcheck_next = runloop_deadline(RUNLOOP_OFFCHECK_MS);
+}
+
 /* Wait for a stop while serving stdin; returns with the vCPU threads parked. */
 static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct console *con)
 {
@@ -403,6 +490,12 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 		quiet = conwatch_timeout(&m->watch, &now);	/* a panic's dump may end quietly */
 		if (quiet >= 0 && (timeout < 0 || quiet < timeout))
 			timeout = quiet;
+		if (runloop_offcheck_wanted(m)) {
+			int off = runloop_ms_until(&now, &m->offcheck_next);
+
+			if (timeout < 0 || off < timeout)
+				timeout = off;
+		}
 
 		n = poll(pfd, (nfds_t)nfds, timeout);
 		if (n < 0 && errno != EINTR)
@@ -445,6 +538,7 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 		conwatch_tick(&m->watch, &now);
 		if (runloop_stopping(m))
 			break;
+		runloop_offcheck_tick(m, &now);
 		if (console_service(con, &m->uartio, idx_in >= 0 ? pfd[idx_in].revents : 0)) {
 			struct stop stop = { .kind = STOP_ESCAPE };
 
@@ -517,7 +611,10 @@ static void runloop_log_stop(struct machine *m, const struct stop *s)
 		evlog_emit(m->log, "escape", NULL);
 		break;
 	case STOP_ALL_OFF:
-		evlog_emit(m->log, "all_off", "\"vcpu\":%u", s->vcpu);
+		if (s->vcpu == STOP_VCPU_UNKNOWN)
+			evlog_emit(m->log, "all_off", NULL);	/* KVM's PSCI: not known */
+		else
+			evlog_emit(m->log, "all_off", "\"vcpu\":%u", s->vcpu);
 		break;
 	case STOP_NONE:
 	case STOP_RESET_LIMIT:

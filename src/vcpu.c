@@ -505,7 +505,7 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 		struct vmexit_action a;
 		int err = 0;
 
-		env->ops->checkpoint(env->ctx);
+		env->ops->checkpoint(env->ctx, vcpu->id);
 		if (env->ops->stopping(env->ctx))
 			break;
 		/* With pinvm's firmware an off vCPU is never in KVM_RUN. */

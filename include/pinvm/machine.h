@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <time.h>
 
 #include "pinvm/conwatch.h"
 #include "pinvm/disk.h"
@@ -127,6 +128,9 @@ struct machine {
 	pthread_cond_t boot_cond;	/* parked vCPU threads wait on it */
 	bool stopping;			/* atomic: the boot is ending */
 	bool pause_req;			/* atomic: vCPU threads wait at their checkpoint */
+	bool offcheck_req;		/* atomic: vCPU 0 checks whether every vCPU is off (KVM's PSCI) */
+	struct timespec offcheck_next;	/* event loop only: when it looks again */
+	uint64_t offcheck_cpu_ns;	/* event loop only: the vCPU threads' CPU time then */
 	struct stop stop;		/* the first stop of this boot */
 	int stop_efd;			/* wakes the event loop: a stop, or console output */
 	unsigned int paused;		/* vCPU threads waiting at the checkpoint */

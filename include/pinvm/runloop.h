@@ -39,6 +39,17 @@ struct machine;
 #define RUNLOOP_PARK_TIMEOUT_MS	10000
 #define RUNLOOP_JOIN_TIMEOUT_MS	2000
 /*
+ * With KVM's PSCI a vCPU's CPU_OFF happens inside KVM: the vCPU sleeps in
+ * KVM_RUN and pinvm is not told. So that the last CPU_OFF ends the run
+ * (status 9) as with pinvm's firmware, the event loop looks every
+ * RUNLOOP_OFFCHECK_MS, when the vCPU threads together used less than
+ * 1/RUNLOOP_OFFCHECK_IDLE_DIV of that time on a CPU (a stopped vCPU uses
+ * none): vCPU 0's thread then pauses the others and reads every vCPU's MP
+ * state; all KVM_MP_STATE_STOPPED is STOP_ALL_OFF.
+ */
+#define RUNLOOP_OFFCHECK_MS	500
+#define RUNLOOP_OFFCHECK_IDLE_DIV	100
+/*
  * Guest console output goes through a ring and a writer thread (conout.h):
  * a reader of stdout that stalls stops at the ring. At the end pinvm waits
  * up to 500 ms for the ring to drain, and gives up after 100 ms in one

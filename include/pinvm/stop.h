@@ -21,7 +21,7 @@ enum stop_kind {
 	STOP_SIGNAL,		/* signo */
 	STOP_ESCAPE,		/* Ctrl-A x on the console */
 	STOP_RESET_LIMIT,	/* a reset beyond --max-resets; reason: "reset" or "reset2" */
-	STOP_ALL_OFF,		/* every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vcpu: the last */
+	STOP_ALL_OFF,		/* every vCPU turned itself off (CPU_OFF) without SYSTEM_OFF; vcpu: the last, or STOP_VCPU_UNKNOWN */
 	STOP_PANIC,		/* a guest kernel panic, its dump complete: line, panic_end */
 	STOP_PASS,		/* a --pass-on pattern matched: line, pattern */
 	STOP_FAIL,		/* a --fail-on pattern matched: line, pattern */
@@ -34,6 +34,9 @@ enum stop_panic_end {
 	STOP_PANIC_END_QUIET,	/* no output for CONWATCH_QUIET_MS */
 	STOP_PANIC_END_STOP,	/* the run stopped first (event log only, never a stop) */
 };
+
+/* STOP_ALL_OFF's vcpu under KVM's PSCI: KVM does not say which vCPU was the last */
+#define STOP_VCPU_UNKNOWN	0xffffffffU
 
 #define STOP_LINE_MAX	256	/* a console line kept with a stop (NUL included) */
 

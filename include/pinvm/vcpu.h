@@ -34,8 +34,12 @@ struct vcpu_ops {
 	bool (*stopping)(void *ctx);
 	/* End the boot with @stop (the first stop of a boot wins). */
 	void (*stop)(void *ctx, const struct stop *stop);
-	/* Between two KVM_RUNs: wait while another thread has the vCPUs paused. */
-	void (*checkpoint)(void *ctx);
+	/*
+	 * Between two KVM_RUNs of vCPU @self: wait while another thread has
+	 * the vCPUs paused; do the run loop's asked-for check that not every
+	 * vCPU is off (KVM's PSCI).
+	 */
+	void (*checkpoint)(void *ctx, unsigned int self);
 	/*
 	 * Bring the power table up to date for every vCPU but @self (with KVM's
 	 * PSCI only KVM knows who is on). Returns false when the boot is stopping.

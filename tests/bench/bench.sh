@@ -16,8 +16,12 @@
 #
 # tests/bench/run turns the lines into the table (docs/benchmarks.md).
 #
+# The psci scenario's guest also measures itself (virtual counter):
+#
+#   PINVM-BENCH: guest SCENARIO CONTENDER I NAME=VALUE...
+#
 # Environment (from /bench/config): RUNS LINUX_RUNS RESETS SCENARIOS
-# (an extended regex over "launch restart smp linux"), BASE (yes: also run
+# (an extended regex over "launch restart smp linux psci"), BASE (yes: also run
 # /bench/bin/pinvm-base, the binary to compare with).
 
 B=/bench
@@ -172,6 +176,29 @@ scenario_linux() {
 	done
 }
 
+# 5. pinvm's PSCI firmware against KVM's (issue 13), the same pinvm binary
+# taking turns: the CPU_ON round trip (cpu-cycles: CPU_ON, the secondary's
+# arrival, its CPU_OFF, AFFINITY_INFO polled until OFF; 200 cycles, 2 vCPUs)
+# and the 8-vCPU bring-up (bringup: CPU_ON of each secondary, each waited
+# for), both timed by the guest, and their launch-to-SYSTEM_OFF wall time.
+PSCI_CYCLES=200
+scenario_psci() {
+	for i in $(runs "$RUNS"); do
+		for impl in kvm pinvm; do
+			one psci "$impl-cycles" "$i" 0 "^PVGUEST: cpu-cycles done $PSCI_CYCLES arrivals $PSCI_CYCLES bad-context 0 " \
+				"$B/bin/pinvm" run --kernel "$PVGUEST" --cpus 2 --psci-impl "$impl" \
+				--cmdline "test=cpu-cycles count=$PSCI_CYCLES"
+			[ "$i" = count ] || sed -n 's/^PVGUEST: cpu-cycles us cycle \([0-9]*\) cpu_on-to-arrival \([0-9]*\).*/\1 \2/p' "$OUT" |
+				while read -r c a; do say "guest psci $impl-cycles $i cycle_us=$c arrive_us=$a"; done
+			one psci "$impl-bringup" "$i" 0 '^PVGUEST: bringup cpus 8 ' \
+				"$B/bin/pinvm" run --kernel "$PVGUEST" --cpus 8 --psci-impl "$impl" \
+				--cmdline "test=bringup"
+			[ "$i" = count ] || sed -n 's/^PVGUEST: bringup cpus 8 us \([0-9]*\).*/\1/p' "$OUT" |
+				while read -r u; do say "guest psci $impl-bringup $i bringup_us=$u"; done
+		done
+	done
+}
+
 say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE"
 for p in $(pinvms); do
 	say "binary $p $(wc -c <"$B/bin/$p") bytes"
@@ -182,7 +209,7 @@ for p in $(pinvms); do
 done
 "$FLOOR" "$TINY_OFF"
 
-for s in launch restart smp linux; do
+for s in launch restart smp linux psci; do
 	want "$s" || continue
 	say "scenario $s begin $(date +%s)"
 	"scenario_$s"

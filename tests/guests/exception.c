@@ -21,6 +21,7 @@ _Static_assert(sizeof(struct exc_frame) == GUEST_FRAME_SIZE, "start.S frame layo
 #define ESR_EC_UNKNOWN		0x00
 #define INSN_HVC_0		0xd4000002U
 #define INSN_SMC_0		0xd4000003U
+#define INSN_SMC_1		0xd4000023U	/* the transcript's "smc #1" */
 
 /* Vector slots in order: {Sync, IRQ, FIQ, SError} x {EL1t, EL1h, EL0 64, EL0 32} */
 static const char vector_names[16][16] = {
@@ -30,7 +31,7 @@ static const char vector_names[16][16] = {
 	"sync-el0-32", "irq-el0-32", "fiq-el0-32", "serror-el0-32",
 };
 
-/* An HVC #0 or SMC #0 of ours that the platform treats as UNDEFINED? */
+/* An HVC #0, SMC #0 or SMC #1 of ours that the platform treats as UNDEFINED? */
 static bool is_trapped_call(const struct exc_frame *f, uint64_t esr)
 {
 	uint32_t insn;
@@ -40,7 +41,7 @@ static bool is_trapped_call(const struct exc_frame *f, uint64_t esr)
 	if (f->elr < (uintptr_t)_image_start || f->elr + 4 > (uintptr_t)_etext || f->elr & 3)
 		return false;
 	insn = *(const volatile uint32_t *)(uintptr_t)f->elr;
-	return insn == INSN_HVC_0 || insn == INSN_SMC_0;
+	return insn == INSN_HVC_0 || insn == INSN_SMC_0 || insn == INSN_SMC_1;
 }
 
 void exception_handler(struct exc_frame *f, uint64_t vector)

@@ -86,6 +86,20 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_smp_stress();
 	else if (strcmp(name, "virtio") == 0)
 		test_virtio();
+	else if (strcmp(name, "cpu-cycles") == 0)
+		test_cpu_cycles();
+	else if (strcmp(name, "bringup") == 0)
+		test_bringup();
+	else if (strcmp(name, "cpu-on-race") == 0)
+		test_cpu_on_race();
+	else if (strcmp(name, "bad-entry") == 0)
+		test_bad_entry();
+	else if (strcmp(name, "off-race") == 0)
+		test_off_race();
+	else if (strcmp(name, "suspend-race") == 0)
+		test_suspend_race();
+	else if (strcmp(name, "all-off") == 0)
+		test_all_off();
 
 	say("unknown test");
 	psci_system_off();

@@ -82,7 +82,12 @@ const struct psci_info *psci_get_info(void)
 	return &info;
 }
 
-int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+/* SMCCC 1.0 lets the callee clobber x4-x17 too. */
+#define PSCI_CLOBBERS	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", \
+			"x12", "x13", "x14", "x15", "x16", "x17", "memory"
+
+int64_t psci_call_raw(enum psci_conduit conduit, uint32_t fid, uint64_t a1, uint64_t a2,
+		      uint64_t a3, struct psci_regs *ret)
 {
 	register uint64_t x0 asm("x0") = fid;
 	register uint64_t x1 asm("x1") = a1;
@@ -90,20 +95,26 @@ int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x3 asm("x3") = a3;
 
 	trapped = false;
-	/* SMCCC 1.0 lets the callee clobber x4-x17 too. */
-	if (info.smc)
-		asm volatile("smc #0"
-			     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			     :
-			     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-			       "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	if (conduit == PSCI_CONDUIT_DT)
+		conduit = info.smc ? PSCI_CONDUIT_SMC : PSCI_CONDUIT_HVC;
+	if (conduit == PSCI_CONDUIT_SMC)
+		asm volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : PSCI_CLOBBERS);
+	else if (conduit == PSCI_CONDUIT_SMC_IMM1)
+		asm volatile("smc #1" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : PSCI_CLOBBERS);
 	else
-		asm volatile("hvc #0"
-			     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			     :
-			     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-			       "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+		asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : PSCI_CLOBBERS);
+	if (ret) {
+		ret->x[0] = x0;
+		ret->x[1] = x1;
+		ret->x[2] = x2;
+		ret->x[3] = x3;
+	}
 	return (int64_t)x0;
+}
+
+int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return psci_call_raw(PSCI_CONDUIT_DT, fid, a1, a2, a3, NULL);
 }
 
 bool psci_trapped(void)

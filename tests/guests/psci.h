@@ -16,9 +16,13 @@
 #define PSCI_NR_FUNCTIONS	22	/* 0 PSCI_VERSION .. 21 SYSTEM_OFF2 */
 
 #define PSCI_VERSION		0
+#define PSCI_CPU_SUSPEND	1
 #define PSCI_CPU_OFF		2
 #define PSCI_CPU_ON		3
 #define PSCI_AFFINITY_INFO	4
+#define PSCI_MIGRATE		5
+#define PSCI_MIGRATE_INFO_TYPE	6
+#define PSCI_MIGRATE_INFO_UP_CPU	7
 #define PSCI_SYSTEM_OFF		8
 #define PSCI_SYSTEM_RESET	9
 #define PSCI_FEATURES		10
@@ -70,6 +74,27 @@ const struct psci_info *psci_get_info(void);
  * Returns: x0 as the firmware left it (negative = error code).
  */
 int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* How psci_call_raw() calls: the DT's conduit, or forced. */
+enum psci_conduit {
+	PSCI_CONDUIT_DT,	/* what /psci says (psci_call()) */
+	PSCI_CONDUIT_HVC,	/* hvc #0 */
+	PSCI_CONDUIT_SMC,	/* smc #0: SMCCC's SMC conduit */
+	PSCI_CONDUIT_SMC_IMM1,	/* smc #1: not an SMCCC call (imm16 must be 0) */
+};
+
+/* x0..x3 after a call */
+struct psci_regs {
+	uint64_t x[4];
+};
+
+/**
+ * psci_call_raw() - one call through @conduit; @ret gets x0..x3 as the
+ * firmware left them (SMCCC: x1..x3 are results too; PSCI leaves them 0).
+ * Returns: x0.
+ */
+int64_t psci_call_raw(enum psci_conduit conduit, uint32_t fid, uint64_t a1, uint64_t a2,
+		      uint64_t a3, struct psci_regs *ret);
 
 /**
  * psci_trapped() - the last psci_call() raised an Undefined Instruction

@@ -63,13 +63,18 @@ uint64_t smp_mpidr(unsigned int idx)
 	return idx < nr_cpus ? mpidrs[idx] : 0;
 }
 
-int64_t smp_cpu_on(unsigned int idx, smp_fn fn)
+void smp_cpu_on_prepare(unsigned int idx, smp_fn fn)
 {
 	/* Stacks grow down: CPU idx uses the top of slot idx. */
 	smp_boot_sp = (uint64_t)(uintptr_t)(smp_stacks + (uint64_t)(idx + 1) * GUEST_STACK_SIZE);
 	boot_idx = idx;
 	boot_fn = fn;
 	dsb_sy();
+}
+
+int64_t smp_cpu_on(unsigned int idx, smp_fn fn)
+{
+	smp_cpu_on_prepare(idx, fn);
 	return psci_cpu_on(smp_mpidr(idx), (uint64_t)(uintptr_t)secondary_entry, smp_context(idx));
 }
 

@@ -50,6 +50,13 @@ static inline uint64_t smp_context(unsigned int idx)
  */
 int64_t smp_cpu_on(unsigned int idx, smp_fn fn);
 
+/**
+ * smp_cpu_on_prepare() - fill the hand-off slot for DT cpu @idx and @fn,
+ * for a test that makes the CPU_ON call itself (any id, any conduit, any
+ * CPU) with entry secondary_entry.
+ */
+void smp_cpu_on_prepare(unsigned int idx, smp_fn fn);
+
 /** smp_entry_ok() - arrived at EL1, MMU off, DAIF all masked (PSCI CPU_ON). */
 bool smp_entry_ok(const struct smp_arrival *arrival);
 

@@ -30,6 +30,8 @@
 #define SUSPEND_IDLE		0x1d1e1d1eU
 #define SUSPEND_PENDING		0x5005e5e5U
 static volatile uint32_t suspend_state = SUSPEND_IDLE;
+/* suspend_try()'s caller, after a resume (set at run time: PIC) */
+static void (*volatile resume_hook)(void);
 
 /* The timer's PPI enabled in the GIC; false (after saying why) if there is no usable GIC. */
 static bool enable_timer_irq(void)
@@ -78,7 +80,29 @@ void resume_main(uint64_t context, uint64_t sctlr, uint64_t daif, uint64_t el)
 	if ((sctlr & SCTLR_M) || el != CURRENT_EL1 || (daif & DAIF_ALL) != DAIF_ALL)
 		say("resumed entry state BAD sctlr=0x%lx daif=0x%lx el=%lu",
 		    sctlr, daif, el >> 2);
+	if (resume_hook && was_pending)
+		resume_hook();
 	psci_system_off();
+}
+
+int64_t suspend_try(void (*on_resume)(void))
+{
+	int64_t r;
+
+	timer_arm(SUSPEND_WAKE_MS);
+	resume_hook = on_resume;
+	suspend_state = SUSPEND_PENDING;
+	dsb_sy();
+	r = psci_call(PSCI_FN64(PSCI_SYSTEM_SUSPEND), (uint64_t)(uintptr_t)resume_entry,
+		      SUSPEND_CONTEXT, 0);
+	suspend_state = SUSPEND_IDLE;
+	timer_stop();
+	return r;
+}
+
+bool suspend_wake_setup(void)
+{
+	return enable_timer_irq();
 }
 
 void suspend_check_stray_entry(uint64_t x0)

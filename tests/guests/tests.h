@@ -7,6 +7,7 @@
 #ifndef PVGUEST_TESTS_H
 #define PVGUEST_TESTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* test_power.c */
@@ -31,6 +32,27 @@ void test_suspend_busy(void) __attribute__((noreturn));
  * entry point rather than at resume_entry. Prints a marker and powers off.
  */
 void suspend_check_stray_entry(uint64_t x0);
+
+/**
+ * suspend_wake_setup() - the virtual timer's PPI enabled in the GIC: the
+ * wake-up source of suspend_try(). Returns: false (said why) without a GIC.
+ */
+bool suspend_wake_setup(void);
+/**
+ * suspend_try() - SYSTEM_SUSPEND with a wake-up in 50 ms. Returns the
+ * result when the call returns (DENIED, ...); after a resume,
+ * resume_main() reports it and calls @on_resume (which must not return).
+ */
+int64_t suspend_try(void (*on_resume)(void));
+
+/* test_abuse.c */
+void test_cpu_cycles(void) __attribute__((noreturn));
+void test_bringup(void) __attribute__((noreturn));
+void test_cpu_on_race(void) __attribute__((noreturn));
+void test_bad_entry(void) __attribute__((noreturn));
+void test_off_race(void) __attribute__((noreturn));
+void test_suspend_race(void) __attribute__((noreturn));
+void test_all_off(void) __attribute__((noreturn));
 
 /* test_psci.c */
 void test_psci(void) __attribute__((noreturn));

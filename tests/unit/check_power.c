@@ -165,6 +165,87 @@ START_TEST(test_affinity)
 }
 END_TEST
 
+/* Put vCPU 1 in @st (vCPU 0 ON, 2 and 3 OFF), ON_PENDING through power_start(). */
+static void put(enum power_state st)
+{
+	unsigned int cpu;
+
+	power_reset(&p);
+	if (st == POWER_ON_PENDING)
+		ck_assert_int_eq(power_start(&p, 1, 0x80001000, 5, false, &cpu), 0);
+	else
+		power_set(&p, 1, st);
+	ck_assert_int_eq(power_get(&p, 1), st);
+}
+
+/*
+ * Every operation from every state of vCPU 1: what it returns and the state
+ * it leaves (PSCI's transitions as psci_fw.c makes them: CPU_ON is
+ * power_start() then power_started(), CPU_OFF power_off(), SYSTEM_SUSPEND
+ * power_suspend() and power_wake(), SYSTEM_OFF/RESET power_all_off()).
+ */
+START_TEST(test_transition_matrix)
+{
+	static const enum power_state states[] = { POWER_OFF, POWER_ON, POWER_SUSPENDED,
+						   POWER_ON_PENDING };
+
+	for (unsigned int i = 0; i < 4; i++) {
+		enum power_state st = states[i];
+		uint64_t entry = 0, ctx = 0;
+		unsigned int cpu = 99;
+		bool be = true;
+		int r;
+
+		/* power_start: only from OFF, to ON_PENDING */
+		put(st);
+		r = power_start(&p, 1, 0x80002000, 6, true, &cpu);
+		ck_assert_int_eq(r, (st == POWER_OFF ? 0 : -EALREADY));
+		ck_assert_int_eq(power_get(&p, 1), st == POWER_OFF ? POWER_ON_PENDING : st);
+		ck_assert_uint_eq(cpu, st == POWER_OFF ? 1 : 99);
+
+		/* power_started: only from ON_PENDING, to ON */
+		put(st);
+		ck_assert(power_started(&p, 1, &entry, &ctx, &be) == (st == POWER_ON_PENDING));
+		ck_assert_int_eq(power_get(&p, 1), st == POWER_ON_PENDING ? POWER_ON : st);
+		if (st == POWER_ON_PENDING) {
+			ck_assert_uint_eq(entry, 0x80001000);
+			ck_assert_uint_eq(ctx, 5);
+			ck_assert(!be);
+		}
+
+		/* power_off: from anything to OFF; vCPU 0 is still on */
+		put(st);
+		ck_assert_uint_eq(power_off(&p, 1), 1);
+		ck_assert_int_eq(power_get(&p, 1), POWER_OFF);
+
+		/* power_suspend of vCPU 0: refused unless vCPU 1 is OFF */
+		put(st);
+		ck_assert(power_suspend(&p, 0, 0x80003000, 7) == (st == POWER_OFF));
+		ck_assert_int_eq(power_get(&p, 0), st == POWER_OFF ? POWER_SUSPENDED : POWER_ON);
+		ck_assert_int_eq(power_get(&p, 1), st);
+
+		/* power_wake: only from SUSPENDED, to ON */
+		put(st);
+		ck_assert(power_wake(&p, 1, &entry, &ctx) == (st == POWER_SUSPENDED));
+		ck_assert_int_eq(power_get(&p, 1), st == POWER_SUSPENDED ? POWER_ON : st);
+
+		/* AFFINITY_INFO: anything but OFF is on */
+		put(st);
+		ck_assert_int_eq(power_affinity(&p, 1, POWER_MPIDR_HWID_MASK),
+				 st == POWER_OFF ? POWER_AFFINITY_OFF : POWER_AFFINITY_ON);
+
+		/* power_all_off and power_reset: OFF whatever it was */
+		put(st);
+		power_all_off(&p);
+		ck_assert_uint_eq(power_count(&p, POWER_OFF), 4);
+		put(st);
+		power_reset(&p);
+		ck_assert_int_eq(power_get(&p, 1), POWER_OFF);
+		ck_assert_int_eq(power_get(&p, 0), POWER_ON);
+	}
+}
+END_TEST
+
 static Suite *power_suite(void)
 {
 	Suite *s = suite_create("power");
@@ -177,6 +258,7 @@ static Suite *power_suite(void)
 	tcase_add_test(tc, test_start);
 	tcase_add_test(tc, test_off);
 	tcase_add_test(tc, test_affinity);
+	tcase_add_test(tc, test_transition_matrix);
 	suite_add_tcase(s, tc);
 	return s;
 }

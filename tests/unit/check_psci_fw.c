@@ -718,7 +718,7 @@ END_TEST
 /* ---- the conformance transcripts, replayed ---- */
 
 struct transcript {
-	char lines[128][128];
+	char lines[256][160];
 	unsigned int n;
 };
 
@@ -728,7 +728,7 @@ static void tx_show(struct transcript *t, uint64_t x0, int kind, const char *fmt
 /* tests/guests/test_psci.c's show(): kind 0 status, 1 version, 2 affinity */
 static void tx_show(struct transcript *t, uint64_t x0, int kind, const char *fmt, ...)
 {
-	char what[96], extra[24] = "";
+	char what[128], extra[24] = "";
 	int64_t v = (int64_t)x0;
 	const char *name = v < 0 ? psci_fw_ret_name(v) : NULL;
 	va_list ap;
@@ -742,18 +742,55 @@ static void tx_show(struct transcript *t, uint64_t x0, int kind, const char *fmt
 		snprintf(extra, sizeof(extra), " %s", v == 0 ? "ON" : v == 1 ? "OFF" : "?");
 	else if (name)
 		snprintf(extra, sizeof(extra), " %s", name);
-	ck_assert_uint_lt(t->n, 128);
+	ck_assert_uint_lt(t->n, 256);
 	snprintf(t->lines[t->n++], sizeof(t->lines[0]), "PVGUEST: %s = %" PRId64 " 0x%016" PRIx64 "%s",
 		 what, v, x0, extra);
 }
 
+#define TX_GARBAGE	0xdeadbeef00000000ULL
+#define TX_ENTRY	0x80000000ULL
+#define TX_CONTEXT	0xc0ffee01ULL
+
+/*
+ * test_psci.c's one_cpu() for cpu1 with line prefix @pfx: its CPU_ON as
+ * SMC64 (0xc4000003, from the DT), or with @narrow as SMC32 with garbage in
+ * the upper halves of x1-x3; vCPU 1 doing its own part (arrival, CPU_OFF).
+ */
+static void tx_one_cpu(struct transcript *t, const char *pfx, bool narrow)
+{
+	const uint32_t cpu_on = narrow ? FN(3) : FN64(3), cpu_off = FN(2);
+	const uint64_t g = narrow ? TX_GARBAGE : 0;
+	uint64_t entry, ctx;
+	bool be;
+
+	tx_show(t, call(0, FN64(4), 1, 0, 0), 2, "%scpu1 AFFINITY_INFO before CPU_ON", pfx);
+	tx_show(t, call(0, cpu_on, g | 1, g | TX_ENTRY, g | TX_CONTEXT), 0,
+		"%scpu1 CPU_ON context 0x%llx", pfx, TX_CONTEXT);
+	ck_assert_int_eq(r.action, PSCI_FW_CPU_ON);
+	/* SMC32: the target starts with the low halves */
+	ck_assert_uint_eq(r.entry, TX_ENTRY);
+	ck_assert_uint_eq(r.context, TX_CONTEXT);
+	/* vCPU 1's thread starts it: it arrives */
+	ck_assert(power_started(&pw, 1, &entry, &ctx, &be));
+	ck_assert_uint_eq(ctx, TX_CONTEXT);
+	tx_show(t, call(0, FN64(4), 1, 0, 0), 2, "%scpu1 AFFINITY_INFO while on", pfx);
+	tx_show(t, call(0, cpu_on, g | 1, g | TX_ENTRY, g | TX_CONTEXT), 0,
+		"%scpu1 CPU_ON while on", pfx);
+	tx_show(t, call(0, FN64(0x0e), TX_ENTRY, 0, 0), 0, "%sSYSTEM_SUSPEND while cpu1 is on", pfx);
+	ck_assert_uint_eq(call(1, cpu_off, 0, 0, 0), 0);
+	ck_assert_int_eq(r.action, PSCI_FW_CPU_OFF);
+	tx_show(t, call(0, FN64(4), 1, 0, 0), 2, "%scpu1 AFFINITY_INFO after CPU_OFF", pfx);
+}
+
 /*
  * What test_psci.c asks with 2 CPUs (cpu_on 0xc4000003, cpu_off 0x84000002
- * from the DT), vCPU 1 doing its own part (arrival, CPU_OFF).
+ * from the DT), in its order; only the lines the firmware answers (not
+ * SMCCC_*, not "smc #1", which stay KVM's).
  */
 static void tx_run(struct transcript *t, uint32_t version)
 {
-	const uint32_t cpu_on = FN64(3), cpu_off = FN(2);
+	static const uint64_t targets[] = { 0x1, 0x100, 0x10000, 0x100000000ULL };
+	const uint64_t g = TX_GARBAGE;
 
 	power_destroy(&pw);
 	power_init(&pw, 2);
@@ -768,26 +805,54 @@ static void tx_run(struct transcript *t, uint32_t version)
 	}
 	tx_show(t, call(0, FN(0x0a), 0x80000000, 0, 0), 0, "PSCI_FEATURES(0x80000000 SMCCC_VERSION)");
 
-	tx_show(t, call(0, FN64(4), 1, 0, 0), 2, "cpu1 AFFINITY_INFO before CPU_ON");
-	tx_show(t, call(0, cpu_on, 1, 0x80000000, 0xc0ffee01), 0, "cpu1 CPU_ON context 0x%x",
-		0xc0ffee01);
-	ck_assert_int_eq(r.action, PSCI_FW_CPU_ON);
-	{
-		uint64_t entry, ctx;
-		bool be;
-
-		/* vCPU 1's thread starts it: it arrives */
-		ck_assert(power_started(&pw, 1, &entry, &ctx, &be));
-	}
-	tx_show(t, call(0, FN64(4), 1, 0, 0), 2, "cpu1 AFFINITY_INFO while on");
-	tx_show(t, call(0, cpu_on, 1, 0x80000000, 0xc0ffee01), 0, "cpu1 CPU_ON while on");
-	ck_assert_uint_eq(call(1, cpu_off, 0, 0, 0), 0);
-	ck_assert_int_eq(r.action, PSCI_FW_CPU_OFF);
-	tx_show(t, call(0, FN64(4), 1, 0, 0), 2, "cpu1 AFFINITY_INFO after CPU_OFF");
-	tx_show(t, call(0, cpu_on, 0xff00, 0x80000000, 0xc0ffeeff), 0,
+	tx_one_cpu(t, "", false);
+	tx_show(t, call(0, FN64(3), 0xff00, 0x80000000, 0xc0ffeeff), 0,
 		"CPU_ON mpidr 0xff00 (no such CPU)");
 	tx_show(t, call(0, FN64(4), 0xff00, 0, 0), 2, "AFFINITY_INFO mpidr 0xff00 (no such CPU)");
 	tx_show(t, call(0, FN(0x1f), 0, 0, 0), 0, "unknown function 0x%08x", FN(0x1f));
+
+	/* more(): the other functions, CPU_ON's checks, AFFINITY_INFO's levels */
+	tx_show(t, call(0, FN(6), 0, 0, 0), 0, "MIGRATE_INFO_TYPE");
+	tx_show(t, call(0, FN(5), 1, 0, 0), 0, "MIGRATE SMC32");
+	tx_show(t, call(0, FN64(5), 1, 0, 0), 0, "MIGRATE SMC64");
+	tx_show(t, call(0, FN(7), 0, 0, 0), 0, "MIGRATE_INFO_UP_CPU SMC32");
+	tx_show(t, call(0, FN64(7), 0, 0, 0), 0, "MIGRATE_INFO_UP_CPU SMC64");
+	tx_show(t, call(0, FN64(3), 0, TX_ENTRY, 0), 0, "CPU_ON of the calling cpu0");
+	tx_show(t, call(0, FN64(3), 0x80000001, TX_ENTRY, 0), 0, "CPU_ON mpidr 0x80000001 (bit 31)");
+	tx_show(t, call(0, FN64(3), 0x1000001, TX_ENTRY, 0), 0, "CPU_ON mpidr 0x1000001 (MT, bit 24)");
+	tx_show(t, call(0, FN64(3), 0x100000001ULL, TX_ENTRY, 0), 0,
+		"CPU_ON mpidr 0x100000001 (Aff3 1)");
+	tx_show(t, call(0, FN64(3), 0x10000000001ULL, TX_ENTRY, 0), 0,
+		"CPU_ON mpidr 0x10000000001 (bit 40)");
+	for (unsigned int i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		for (uint64_t level = 0; level <= 4; level++)
+			tx_show(t, call(0, FN64(4), targets[i], level, 0), 2,
+				"AFFINITY_INFO 0x%" PRIx64 " level %" PRIu64, targets[i], level);
+
+	/* narrowing(): SMC32 arguments are the low halves of x1-x3 */
+	tx_show(t, call(0, FN(4), g | 1, g, 0), 2,
+		"narrow AFFINITY_INFO SMC32 0xdeadbeef00000001 level 0xdeadbeef00000000");
+	tx_show(t, call(0, FN64(4), g | 1, 0, 0), 2, "narrow AFFINITY_INFO SMC64 0xdeadbeef00000001 level 0");
+	tx_show(t, call(0, FN64(4), 1, g, 0), 2, "narrow AFFINITY_INFO SMC64 0x1 level 0xdeadbeef00000000");
+	tx_show(t, call(0, FN(4), 0x80000001, 0, 0), 2,
+		"narrow AFFINITY_INFO SMC32 0x80000001 (bit 31) level 0");
+	tx_show(t, call(0, FN(0x0a), g | FN64(3), 0, 0), 0, "narrow PSCI_FEATURES(0xdeadbeefc4000003)");
+	tx_show(t, call(0, FN(0x12), g | 1, 0, 0), 0, "narrow SYSTEM_RESET2 SMC32 type 0xdeadbeef00000001");
+	tx_show(t, call(0, FN64(0x12), 0x100000001ULL, 0, 0), 0,
+		"narrow SYSTEM_RESET2 SMC64 type 0x100000001");
+	tx_show(t, call(0, FN(0x15), g | 2, 0, 0), 0, "narrow SYSTEM_OFF2 SMC32 type 0xdeadbeef00000002");
+	tx_show(t, call(0, FN64(0x15), 1, 0x100000000ULL, 0), 0,
+		"narrow SYSTEM_OFF2 SMC64 type 1 cookie 0x100000000");
+	tx_show(t, call(0, FN64(3), g | 1, TX_ENTRY, 0), 0, "narrow CPU_ON SMC64 mpidr 0xdeadbeef00000001");
+	tx_one_cpu(t, "narrow ", true);
+
+	/* smc_conduit(): the same firmware behind smc #0 */
+	tx_show(t, call(0, FN(0), 0, 0, 0), 1, "smc PSCI_VERSION");
+	tx_show(t, call(0, FN(0x0a), FN64(3), 0, 0), 0, "smc PSCI_FEATURES(0xc4000003 CPU_ON SMC64)");
+	tx_show(t, call(0, FN(6), 0, 0, 0), 0, "smc MIGRATE_INFO_TYPE");
+	tx_show(t, call(0, FN64(4), 0, 0, 0), 2, "smc AFFINITY_INFO of cpu0");
+	tx_show(t, call(0, FN(0x1f), 0, 0, 0), 0, "smc unknown function 0x%08x", FN(0x1f));
+	tx_one_cpu(t, "smc ", false);
 }
 
 START_TEST(test_transcripts)
@@ -800,7 +865,8 @@ START_TEST(test_transcripts)
 		size_t len;
 
 		tx_run(&t, versions[v]);
-		ck_assert_uint_eq(t.n, 1 + 44 + 1 + 8);
+		/* header, features, cpu1, errors, more, narrow, smc */
+		ck_assert_uint_eq(t.n, 1 + 44 + 1 + 6 + 3 + 10 + 20 + 10 + 6 + 5 + 6);
 		if (asprintf(&path, TOP_SRCDIR "/tests/nested/data/psci-%s.txt", names[v]) < 0)
 			abort();
 		ck_assert_int_eq(harness_read_file(path, (void **)&golden, &len), 0);
@@ -808,7 +874,7 @@ START_TEST(test_transcripts)
 		/* Every line, whole, in the recorded order */
 		at = golden;
 		for (unsigned int i = 0; i < t.n; i++) {
-			char want[160];
+			char want[200];
 			char *hit;
 
 			snprintf(want, sizeof(want), "\n%s\n", t.lines[i]);
