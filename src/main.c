@@ -682,7 +682,9 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	machine_init(&m, &cfg, &log);
-	r = boot_load(&m, why, sizeof(why));
+	r = machine_reserve_ram(&m, why, sizeof(why));
+	if (!r)
+		r = boot_load(&m, why, sizeof(why));
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r)
