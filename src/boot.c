@@ -75,11 +75,14 @@ static uint8_t *boot_gz_place(void *ctx, const uint8_t *head, size_t head_len,
 	return vm_gpa_to_hva(&m->vm, plan.kernel_addr, *ret_room);
 }
 
-static int boot_file_changed(struct machine *m, const char *what, const char *path,
+static int boot_file_changed(bool again, const char *what, const char *path,
 			     char *why, size_t why_size)
 {
-	log_say(why, why_size, "restart: %s %s changed since the first boot loaded it (size or SHA-256 differs): not booting other content",
-		what, path);
+	if (again)
+		log_say(why, why_size, "restart: %s %s changed since the first boot loaded it (size or SHA-256 differs): not booting other content",
+			what, path);
+	else
+		log_say(why, why_size, "%s %s changed while pinvm read it", what, path);
 	return -ESTALE;
 }
 
@@ -113,7 +116,7 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 		r = loader_gunzip_fd(f->fd, LOADER_MAX_KERNEL, boot_gz_place, &gp, &hash, &len,
 				     &reason);
 		if (r && again)
-			return boot_file_changed(m, "kernel", path, why, why_size);
+			return boot_file_changed(again, "kernel", path, why, why_size);
 		if (r) {
 			log_say(why, why_size, "cannot decompress kernel %s: %s", path,
 			    r == -EFBIG ? "it inflates to more than 512 MiB" :
@@ -131,6 +134,9 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 			reason = "kernel does not fit in RAM below the device tree";
 			r = -ENOSPC;
 		}
+		/* The end's 2 MiB block, late: the host may have given it a huge page already. */
+		if (!r)
+			boot_ram_small_pages(m, plan.kernel_addr, len);
 	} else {
 		/* A short file's header is what it has: loader_parse_image() looks at no more. */
 		len = f->size;
@@ -144,18 +150,18 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 			r = loader_read_fd(f->fd, dst, len, &hash);
 			if (r) {
 				if (again || r == -ESTALE)
-					return boot_file_changed(m, "kernel", path, why, why_size);
+					return boot_file_changed(again, "kernel", path, why, why_size);
 				log_say(why, why_size, "cannot read kernel %s: %s", path, strerror(-r));
 				return r;
 			}
 			/* The header planned with must be the one read. */
 			if (memcmp(head, dst, len < sizeof(head) ? (size_t)len : sizeof(head)))
-				return boot_file_changed(m, "kernel", path, why, why_size);
+				return boot_file_changed(again, "kernel", path, why, why_size);
 		}
 	}
 	if (r) {
 		if (again)
-			return boot_file_changed(m, "kernel", path, why, why_size);
+			return boot_file_changed(again, "kernel", path, why, why_size);
 		if (r == -ENOSPC)
 			log_say(why, why_size, "guest RAM (%" PRIu64 " MiB) cannot hold the images: %s",
 			    m->cfg->ram_size >> 20, reason);
@@ -167,11 +173,9 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 	if (again) {
 		if (len != m->kernel_len || plan.kernel_addr != m->plan.kernel_addr ||
 		    memcmp(digest, f->sha256, sizeof(digest)))
-			return boot_file_changed(m, "kernel", path, why, why_size);
-		boot_ram_small_pages(m, plan.kernel_addr, len);
+			return boot_file_changed(again, "kernel", path, why, why_size);
 		return 0;
 	}
-	boot_ram_small_pages(m, plan.kernel_addr, len);
 	memcpy(f->sha256, digest, sizeof(digest));
 	m->kernel_len = len;
 	m->img = img;
@@ -192,7 +196,7 @@ static int boot_read_initrd(struct machine *m, bool again, char *why, size_t why
 	r = loader_read_fd(f->fd, vm_gpa_to_hva(&m->vm, m->plan.initrd_addr, f->size), f->size,
 			   &hash);
 	if (r == -ESTALE || (r && again))
-		return boot_file_changed(m, "initrd", path, why, why_size);
+		return boot_file_changed(again, "initrd", path, why, why_size);
 	if (r) {
 		log_say(why, why_size, "cannot read initrd %s: %s", path, strerror(-r));
 		return r;
@@ -201,7 +205,7 @@ static int boot_read_initrd(struct machine *m, bool again, char *why, size_t why
 	if (!again)
 		memcpy(f->sha256, digest, sizeof(digest));
 	else if (memcmp(digest, f->sha256, sizeof(digest)))
-		return boot_file_changed(m, "initrd", path, why, why_size);
+		return boot_file_changed(again, "initrd", path, why, why_size);
 	return 0;
 }
 
