@@ -15,14 +15,24 @@
 /* Lower-case hex of a digest and its NUL. */
 #define SHA256_HEX_SIZE		(2 * SHA256_DIGEST_SIZE + 1)
 
+/* The compression function over @n whole blocks: portable, or the CPU's. */
+typedef void (*sha256_blocks_fn)(uint32_t h[8], const uint8_t *p, size_t n);
+
 struct sha256 {
 	uint32_t h[8];
+	sha256_blocks_fn blocks;
 	uint64_t len;			/* bytes hashed so far */
 	uint8_t buf[SHA256_BLOCK_SIZE];	/* a partial block: len % 64 bytes */
 };
 
-/** sha256_init() - start a digest. */
+/**
+ * sha256_init() - start a digest; with the SHA-256 instructions when the
+ * CPU has them (arm64 HWCAP_SHA2), else the portable code.
+ */
 void sha256_init(struct sha256 *s);
+
+/** sha256_init_portable() - start a digest on the portable code whatever the CPU (tests). */
+void sha256_init_portable(struct sha256 *s);
 
 /** sha256_update() - hash @len more bytes of @data (any length, any alignment). */
 void sha256_update(struct sha256 *s, const void *data, size_t len);
