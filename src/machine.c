@@ -171,6 +171,14 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 	}
 	for (unsigned int i = 0; i < m->cfg->nr_cpus; i++)
 		m->vcpus[i].fd = -1;
+	/* The console writer's ring (its thread starts with the run): before the filter, which allows no madvise() but MADV_DONTNEED. */
+	if (m->out_fd >= 0) {
+		r = conout_new(m->out_fd, CONOUT_RING_SIZE, &m->conout);
+		if (r) {
+			log_say(why, why_size, "cannot set up the console output: %s", strerror(-r));
+			return r;
+		}
+	}
 	return 0;
 }
 
