@@ -24,8 +24,6 @@
  * unknown fate, when the writer is left behind.
  */
 #define CONOUT_WRITE_MAX	4096
-/* The writer's stack: small, and below a transparent huge page (runloop.c). */
-#define CONOUT_STACK_SIZE	(256u << 10)
 
 struct conout {
 	int fd;
@@ -182,7 +180,6 @@ static void *conout_writer(void *arg)
 
 int conout_start(struct conout *out)
 {
-	pthread_attr_t attr;
 	sigset_t all, old;
 	int r;
 
@@ -193,16 +190,10 @@ int conout_start(struct conout *out)
 	 * signals belong to the event loop's signalfd, and a write to a
 	 * closed pipe must fail with EPIPE, whatever SIGPIPE's disposition.
 	 */
-	r = pthread_attr_init(&attr);
-	if (!r)
-		r = pthread_attr_setstacksize(&attr, CONOUT_STACK_SIZE);
-	if (r)
-		return -r;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&out->thread, &attr, conout_writer, out);
+	r = pthread_create(&out->thread, NULL, conout_writer, out);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
 	if (r)
 		return -r;
 	out->started = true;

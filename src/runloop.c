@@ -288,30 +288,14 @@ const struct vcpu_ops runloop_vcpu_ops = {
 
 /* ---- threads and boots ---- */
 
-/*
- * A vCPU thread's stack: below a transparent huge page, which an 8 MiB
- * default stack that happens to end on a 2 MiB boundary (right below guest
- * RAM, which the kernel aligns so) gets on its first touch: 2 MiB of host
- * memory for the few KiB a vCPU thread uses (docs/benchmarks.md).
- */
-#define RUNLOOP_VCPU_STACK_SIZE	(512u << 10)
-
 /* One thread per vCPU, before the first boot: they wait for it in next_boot. */
 static int runloop_start_threads(struct machine *m, char *why, size_t why_size)
 {
-	pthread_attr_t attr;
-	int r;
+	int r = 0;
 
-	r = pthread_attr_init(&attr);
-	if (!r)
-		r = pthread_attr_setstacksize(&attr, RUNLOOP_VCPU_STACK_SIZE);
-	if (r) {
-		log_say(why, why_size, "cannot set up the vCPU threads: %s", strerror(r));
-		return -r;
-	}
 	pthread_mutex_lock(&m->lock);
 	for (unsigned int i = 0; i < m->nr_vcpus && !r; i++) {
-		r = pthread_create(&m->vcpus[i].thread, &attr, vcpu_thread, &m->vcpus[i]);
+		r = pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]);
 		if (r) {
 			log_say(why, why_size, "cannot start vCPU thread %u: %s", i, strerror(r));
 			break;
@@ -320,7 +304,6 @@ static int runloop_start_threads(struct machine *m, char *why, size_t why_size)
 		m->threads++;
 	}
 	pthread_mutex_unlock(&m->lock);
-	pthread_attr_destroy(&attr);
 	return -r;
 }
 
