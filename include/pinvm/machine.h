@@ -161,7 +161,8 @@ int machine_reserve_ram(struct machine *m, char *why, size_t why_size);
 /**
  * machine_open() - compile the console patterns and open the console log;
  * open /dev/kvm, check the host can hold the config (--cpus, --mem vs IPA
- * space). RAM comes from machine_reserve_ram().
+ * space), make the console writer's ring (its thread starts with the run).
+ * RAM comes from machine_reserve_ram().
  * Returns: 0; -errno with a message in @why.
  */
 int machine_open(struct machine *m, char *why, size_t why_size);
