@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +53,23 @@ static uint64_t conout_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * No transparent huge page for the ring: glibc maps a 1 MiB malloc() of
+ * its own, which merges with a neighbouring one (the other console ring)
+ * into a VMA that holds a whole 2 MiB block; the first write there (the
+ * chunk header) then costs 2 MiB of host memory. Best effort (a kernel
+ * without THP refuses the advice).
+ */
+static void conout_no_huge_pages(void *buf, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)buf + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)buf + len) & ~(page - 1);
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_NOHUGEPAGE);
+}
+
 int conout_new(int fd, size_t capacity, struct conout **ret_out)
 {
 	pthread_condattr_t attr;
@@ -67,6 +86,7 @@ int conout_new(int fd, size_t capacity, struct conout **ret_out)
 		free(out);
 		return -ENOMEM;
 	}
+	conout_no_huge_pages(out->buf, capacity);
 	out->fd = fd;
 	out->cap = capacity;
 	pthread_mutex_init(&out->lock, NULL);

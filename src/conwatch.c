@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* JSON string buffers: a record stays well inside evlog_emit()'s 1024 bytes. */
@@ -25,6 +27,23 @@ void conwatch_init(struct conwatch *w, struct evlog *evlog, enum conwatch_on_pan
 	w->on_panic = on_panic;
 	w->stop = stop;
 	w->stop_ctx = ctx;
+}
+
+/*
+ * No transparent huge page for the ring: glibc maps a 1 MiB malloc() of
+ * its own, which merges with a neighbouring one (the console writer's ring)
+ * into a VMA that holds a whole 2 MiB block; the first write there (the
+ * chunk header) then costs 2 MiB of host memory. Best effort (a kernel
+ * without THP refuses the advice).
+ */
+static void conwatch_no_huge_pages(void *buf, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)buf + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)buf + len) & ~(page - 1);
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_NOHUGEPAGE);
 }
 
 int conwatch_setup(struct conwatch *w, const struct conwatch_config *cfg,
@@ -50,6 +69,7 @@ int conwatch_setup(struct conwatch *w, const struct conwatch_config *cfg,
 		snprintf(why, why_size, "out of memory");
 		return -ENOMEM;
 	}
+	conwatch_no_huge_pages(w->ring, CONWATCH_RING_SIZE);
 	if (cfg->log_path) {
 		r = conlog_open(&w->log, cfg->log_path, cfg->log_timestamps, &w->evlog->t0);
 		if (r) {

@@ -2,7 +2,8 @@
 /*
  * Kernel loading: arm64 Image header checks, gzip inflation with an output
  * cap, flat binaries, and the placement of kernel, initrd and DTB in guest
- * RAM. Pure apart from loader_read_file(); never logs.
+ * RAM. Pure apart from the file reads (loader_open_file(), loader_read_fd(),
+ * loader_gunzip_fd()); never logs.
  *
  * Rules from the kernel's Documentation/arch/arm64/booting.rst.
  */
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -142,177 +144,181 @@ int loader_is_gzip(const void *buf, size_t len)
 	return buf && len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
-int loader_gunzip(const void *buf, size_t len, size_t max, void **ret_buf,
-		  size_t *ret_len, const char **ret_why)
+/* One pread(2) of the whole request, EINTR retried; 0 at end of file. */
+static ssize_t loader_pread(int fd, void *buf, size_t len, uint64_t off)
 {
-	z_stream zs = { 0 };
-	uint8_t *out = NULL;
-	size_t cap = 0, limit;
-	int r, zr;
+	ssize_t n;
 
-	if (!buf || len == 0) {
-		*ret_why = "gzip stream is empty";
-		return -EINVAL;
-	}
-	if (len > UINT_MAX) {
-		*ret_why = "gzip file is too large";
-		return -EFBIG;
-	}
-	/* One byte past @max tells "exactly max" apart from "more than max". */
-	limit = max < SIZE_MAX ? max + 1 : max;
-
-	/* 16 + MAX_WBITS: gzip wrapper only, with its CRC32 and length checked */
-	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
-		*ret_why = "cannot initialise zlib";
-		return -ENOMEM;
-	}
-	zs.next_in = (Bytef *)buf;
-	zs.avail_in = (uInt)len;
-
-	do {
-		if (zs.total_out == cap) {
-			size_t ncap = cap ? cap * 2 : 4 * len;
-			uint8_t *n;
-
-			if (cap == limit) {
-				*ret_why = "decompressed kernel exceeds the size limit";
-				r = -EFBIG;
-				goto fail;
-			}
-			if (ncap < cap || ncap > limit)
-				ncap = limit;
-			if (ncap - cap > UINT_MAX)
-				ncap = cap + UINT_MAX;
-			n = realloc(out, ncap ? ncap : 1);
-			if (!n) {
-				*ret_why = "out of memory inflating the kernel";
-				r = -ENOMEM;
-				goto fail;
-			}
-			out = n;
-			cap = ncap;
-		}
-		zs.next_out = out + zs.total_out;
-		zs.avail_out = (uInt)(cap - zs.total_out);
-
-		zr = inflate(&zs, Z_NO_FLUSH);
-		if (zr == Z_BUF_ERROR && zs.avail_in == 0) {
-			*ret_why = "truncated gzip stream";
-			r = -EINVAL;
-			goto fail;
-		}
-		if (zr == Z_MEM_ERROR) {
-			*ret_why = "out of memory inflating the kernel";
-			r = -ENOMEM;
-			goto fail;
-		}
-		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
-			*ret_why = "corrupt gzip stream";
-			r = -EINVAL;
-			goto fail;
-		}
-		if (zr == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
-			/* zlib consumed everything, wants more input, has none */
-			*ret_why = "truncated gzip stream";
-			r = -EINVAL;
-			goto fail;
-		}
-	} while (zr != Z_STREAM_END);
-
-	if (zs.total_out > max) {
-		*ret_why = "decompressed kernel exceeds the size limit";
-		r = -EFBIG;
-		goto fail;
-	}
-
-	/* Bytes after the first gzip member (padding, appended data) are ignored. */
-	*ret_len = zs.total_out;
-	*ret_buf = out;
-	inflateEnd(&zs);
-	return 0;
-
-fail:
-	inflateEnd(&zs);
-	free(out);
-	return r;
+	do
+		n = pread(fd, buf, len, (off_t)off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
 }
 
-int loader_read_file(const char *path, size_t max, void **ret_buf, size_t *ret_len)
+int loader_open_file(const char *path, uint64_t max, int *ret_fd, uint64_t *ret_size)
 {
 	struct stat st;
-	uint8_t *buf = NULL;
-	size_t len = 0, cap;
 	int fd, r;
 
 	/* O_NONBLOCK: a FIFO must not block the open; regular files ignore it. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		r = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	else if (S_ISDIR(st.st_mode))
 		r = -EISDIR;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		r = -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
+	else if ((uint64_t)st.st_size > max)
 		r = -EFBIG;
-		goto out;
+	else
+		r = 0;
+	if (r) {
+		(void)close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	*ret_size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int loader_read_fd(int fd, void *dst, uint64_t len, struct sha256 *hash)
+{
+	uint8_t *p = dst, extra;
+	uint64_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		size_t want = len - done < LOADER_CHUNK ? (size_t)(len - done) : LOADER_CHUNK;
+
+		n = loader_pread(fd, p + done, want, done);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return -ESTALE;		/* shorter than @len now */
+		sha256_update(hash, p + done, (size_t)n);
+		done += (uint64_t)n;
+	}
+	n = loader_pread(fd, &extra, 1, len);
+	if (n < 0)
+		return (int)n;
+	return n ? -ESTALE : 0;			/* longer than @len now */
+}
+
+int loader_gunzip_fd(int fd, uint64_t max, loader_place_fn place, void *ctx,
+		     struct sha256 *hash, uint64_t *ret_len, const char **ret_why)
+{
+	uint8_t head[LOADER_HEADER_SIZE], sink[16384];
+	uint8_t *in, *out = NULL;
+	z_stream zs = { 0 };
+	uint64_t off = 0, total = 0, room = 0;
+	size_t head_len = 0;
+	bool placed = false;
+	int r, zr = Z_OK;
+
+	in = malloc(LOADER_GZ_CHUNK);
+	if (!in) {
+		*ret_why = "out of memory inflating the kernel";
+		return -ENOMEM;
+	}
+	/* 16 + MAX_WBITS: gzip wrapper only, with its CRC32 and length checked */
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		free(in);
+		*ret_why = "cannot initialise zlib";
+		return -ENOMEM;
 	}
 
-	/* Room for one more byte, to notice a file that grew past @max. */
-	cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
-	if (cap == 0)
-		cap = 1;
-	buf = malloc(cap);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
+	while (zr != Z_STREAM_END) {
+		ssize_t n;
+
+		if (zs.avail_in == 0) {
+			n = loader_pread(fd, in, LOADER_GZ_CHUNK, off);
+			if (n < 0) {
+				*ret_why = strerror((int)-n);
+				r = (int)n;
+				goto out;
+			}
+			if (n == 0) {
+				*ret_why = off ? "truncated gzip stream" : "gzip stream is empty";
+				r = -EINVAL;
+				goto out;
+			}
+			sha256_update(hash, in, (size_t)n);
+			off += (uint64_t)n;
+			zs.next_in = in;
+			zs.avail_in = (uInt)n;
+		}
+
+		/* The header first, then where place() said, then counted only. */
+		if (!placed) {
+			zs.next_out = head + head_len;
+			zs.avail_out = (uInt)(sizeof(head) - head_len);
+		} else if (total < room) {
+			uint64_t left = room - total;
+
+			zs.next_out = out + total;
+			zs.avail_out = left > UINT_MAX ? UINT_MAX : (uInt)left;
+		} else {
+			zs.next_out = sink;
+			zs.avail_out = sizeof(sink);
+		}
+		{
+			uInt before = zs.avail_out;
+
+			zr = inflate(&zs, Z_NO_FLUSH);
+			if (!placed)
+				head_len += before - zs.avail_out;
+			else
+				total += before - zs.avail_out;
+		}
+		if (zr == Z_MEM_ERROR) {
+			*ret_why = "out of memory inflating the kernel";
+			r = -ENOMEM;
+			goto out;
+		}
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			*ret_why = "corrupt gzip stream";
+			r = -EINVAL;
+			goto out;
+		}
+		if (!placed && (head_len == sizeof(head) || zr == Z_STREAM_END)) {
+			out = place(ctx, head, head_len, &room);
+			if (!out)
+				room = 0;
+			if (room >= head_len)
+				memcpy(out, head, head_len);
+			else if (room)
+				memcpy(out, head, (size_t)room);
+			total = head_len;
+			placed = true;
+		}
+		if (total > max) {
+			*ret_why = "decompressed kernel exceeds the size limit";
+			r = -EFBIG;
+			goto out;
+		}
 	}
 
+	/* Bytes after the first gzip member (padding, appended data) are hashed, not inflated. */
 	for (;;) {
-		ssize_t n = read(fd, buf + len, cap - len);
+		ssize_t n = loader_pread(fd, in, LOADER_GZ_CHUNK, off);
 
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
+			*ret_why = strerror((int)-n);
+			r = (int)n;
 			goto out;
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
-		if (len > max) {
-			r = -EFBIG;
-			goto out;
-		}
-		if (len == cap) {
-			/* The file grew since fstat(): keep reading up to @max + 1. */
-			size_t ncap = cap * 2 < max + 1 && cap * 2 > cap ? cap * 2 : max + 1;
-			uint8_t *n2 = realloc(buf, ncap);
-
-			if (!n2) {
-				r = -ENOMEM;
-				goto out;
-			}
-			buf = n2;
-			cap = ncap;
-		}
+		sha256_update(hash, in, (size_t)n);
+		off += (uint64_t)n;
 	}
-
-	*ret_buf = buf;
-	*ret_len = len;
-	buf = NULL;
+	*ret_len = total;
 	r = 0;
 out:
-	free(buf);
-	(void)close(fd);
+	inflateEnd(&zs);
+	free(in);
 	return r;
 }
 

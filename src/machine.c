@@ -71,6 +71,8 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 	m->vm.vm_fd = -1;
 	m->gic.fd = -1;
 	m->stop_efd = -1;
+	m->kernel.fd = -1;
+	m->initrd.fd = -1;
 	m->out_fd = cfg->console_none ? -1 : STDOUT_FILENO;
 	m->fw_replay = cfg->fw_profile;
 	m->vcpu_env.bus = &m->mmio;
@@ -125,6 +127,21 @@ int machine_open_host(struct vm_host *host, char *why, size_t why_size)
 	return r;
 }
 
+int machine_reserve_ram(struct machine *m, char *why, size_t why_size)
+{
+	int r = vm_ram_alloc(&m->vm, LAYOUT_RAM_BASE, m->cfg->ram_size, m->cfg->mem_merge);
+
+	if (r) {
+		if (r == -ENOMEM)
+			log_say(why, why_size, "cannot reserve %" PRIu64 " MiB of guest RAM",
+				m->cfg->ram_size >> 20);
+		else
+			log_say(why, why_size, "--mem-merge: this host cannot offer guest RAM to KSM (MADV_MERGEABLE: %s; a kernel without CONFIG_KSM?)",
+				strerror(-r));
+	}
+	return r;
+}
+
 int machine_open(struct machine *m, char *why, size_t why_size)
 {
 	/* The console log first, like the event log: a bad path fails at once. */
@@ -152,16 +169,6 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 		    m->cfg->ram_size >> 20, m->host.ipa_max);
 		return -E2BIG;
 	}
-	r = vm_ram_alloc(&m->vm, LAYOUT_RAM_BASE, m->cfg->ram_size, m->cfg->mem_merge);
-	if (r) {
-		if (r == -ENOMEM)
-			log_say(why, why_size, "cannot reserve %" PRIu64 " MiB of guest RAM",
-				m->cfg->ram_size >> 20);
-		else
-			log_say(why, why_size, "--mem-merge: this host cannot offer guest RAM to KSM (MADV_MERGEABLE: %s; a kernel without CONFIG_KSM?)",
-				strerror(-r));
-		return r;
-	}
 	/* The coalesced MMIO ring: this page of every vCPU's kvm_run mapping. */
 	r = vm_check_cap(m->host.kvm_fd, KVM_CAP_COALESCED_MMIO);
 	if (r > 0 && (size_t)(r + 1) * (size_t)sysconf(_SC_PAGESIZE) <= m->host.run_size)
@@ -173,6 +180,14 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 	}
 	for (unsigned int i = 0; i < m->cfg->nr_cpus; i++)
 		m->vcpus[i].fd = -1;
+	/* The console writer's ring (its thread starts with the run): before the filter, which allows no madvise() but MADV_DONTNEED. */
+	if (m->out_fd >= 0) {
+		r = conout_new(m->out_fd, CONOUT_RING_SIZE, &m->conout);
+		if (r) {
+			log_say(why, why_size, "cannot set up the console output: %s", strerror(-r));
+			return r;
+		}
+	}
 	return 0;
 }
 
@@ -557,9 +572,7 @@ void machine_close(struct machine *m)
 	runloop_destroy(m);
 	conout_free(m->conout);
 	m->conout = NULL;
-	free(m->kernel);
-	free(m->initrd);
+	boot_close(m);
 	free(m->dtb);
-	m->kernel = m->initrd = NULL;
 	m->dtb = NULL;
 }

@@ -746,7 +746,12 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	machine_init(&m, &cfg, &log);
-	r = boot_load(&m, why, sizeof(why));
+	r = machine_reserve_ram(&m, why, sizeof(why));
+	/* RAM that cannot be reserved may lie beyond this host's guest address space: say that. */
+	if (r == -ENOMEM && machine_open(&m, desc, sizeof(desc)) == -E2BIG)
+		snprintf(why, sizeof(why), "%s", desc);
+	if (!r)
+		r = boot_load(&m, why, sizeof(why));
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r)

@@ -684,10 +684,8 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			goto out;
 		}
 	}
-	if (m->out_fd >= 0) {
-		r = conout_new(m->out_fd, CONOUT_RING_SIZE, &m->conout);
-		if (!r)
-			r = conout_start(m->conout);
+	if (m->conout) {
+		r = conout_start(m->conout);
 		if (r) {
 			log_say(why, why_size, "cannot start the console output thread: %s",
 				strerror(-r));

@@ -77,7 +77,7 @@ static const uint32_t sandbox_process_ioctls[] = {
 
 /* Syscalls allowed whatever their arguments. */
 static const uint32_t sandbox_process_plain[] = {
-	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
+	__NR_read, __NR_pread64, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
 	__NR_fsync, __NR_fdatasync,	/* disks: fdatasync at every stop */
 	__NR_preadv, __NR_pwritev,	/* disks' I/O threads */
 	__NR_set_robust_list, __NR_rseq,

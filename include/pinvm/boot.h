@@ -1,20 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Loading and boot: the kernel and initrd read, checked and placed once;
- * the DTB built for the machine; the power-on state (images and DTB in
- * RAM, devices reset, vCPU 0's boot registers) set for the first boot and
- * again, in place, for every restart.
+ * Loading and boot: the kernel and initrd read straight into guest RAM
+ * (a gzip'd kernel inflated there), checked and placed; the DTB built for
+ * the machine; the power-on state (DTB in RAM, devices reset, vCPU 0's
+ * boot registers) set for the first boot and again, in place, for every
+ * restart, which reads the images again from the files kept open and
+ * stops if their content is not what the first boot loaded (SHA-256).
+ * pinvm keeps no copy of an image: the host memory of a guest is its RAM.
  */
 #ifndef PINVM_BOOT_H
 #define PINVM_BOOT_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "pinvm/sha256.h"
 
 struct machine;
 
+/* A kernel or initrd file as loaded. */
+struct boot_file {
+	int fd;					/* kept open for restarts; -1: none */
+	uint64_t size;				/* bytes in the file */
+	uint8_t sha256[SHA256_DIGEST_SIZE];	/* of the file's bytes (gzip'd as stored) */
+};
+
 /**
- * boot_load() - read the kernel (gunzip if needed) and the initrd of
- * m->cfg, check them, plan their placement in RAM.
+ * boot_load() - open the kernel and initrd of m->cfg (kept open), read them
+ * into the guest RAM machine_reserve_ram() reserved (a gzip'd kernel
+ * inflated there, never more than 512 MiB), check them, plan their
+ * placement, keep each file's size and SHA-256.
  * Returns: 0; -errno with a message in @why.
  */
 int boot_load(struct machine *m, char *why, size_t why_size);
@@ -30,18 +45,33 @@ int boot_build_dtb(struct machine *m, char *why, size_t why_size);
 size_t boot_dtb_size(const struct machine *m);
 
 /**
- * boot_power_on() - the power-on state around a ready VM: devices reset,
- * kernel, initrd and DTB in RAM, vCPU 0's boot registers.
+ * boot_kernel() - the kernel file as boot_load() loaded it (size, SHA-256).
+ * Its path is m->cfg->kernel_path.
+ */
+const struct boot_file *boot_kernel(const struct machine *m);
+
+/** boot_initrd() - the initrd file as loaded; NULL: the machine has none. */
+const struct boot_file *boot_initrd(const struct machine *m);
+
+/** boot_close() - close the files boot_load() kept open; idempotent. */
+void boot_close(struct machine *m);
+
+/**
+ * boot_power_on() - the power-on state around a ready VM with the images
+ * in RAM: devices reset, the DTB in RAM, vCPU 0's boot registers.
  * Returns: 0; -errno with a message in @why.
  */
 int boot_power_on(struct machine *m, char *why, size_t why_size);
 
 /**
  * boot_restart() - an in-place power cycle: RAM reads as zero again, every
- * vCPU re-initialised (only vCPU 0 on), the vGIC reset, devices, images and
- * DTB as at the first boot. The VM, its vCPUs and the firmware view stay.
- * Call with every vCPU thread parked.
- * Returns: 0; -errno with a message in @why (the run ends: status 1).
+ * vCPU re-initialised (only vCPU 0 on), the vGIC reset, the kernel and
+ * initrd read again from their files into RAM, devices and DTB as at the
+ * first boot. The VM, its vCPUs and the firmware view stay. Call with
+ * every vCPU thread parked.
+ * Returns: 0; -ESTALE a kernel or initrd whose size or SHA-256 is not what
+ * the first boot loaded (rewritten since); -errno; each with a message in
+ * @why (the run ends: status 1).
  */
 int boot_restart(struct machine *m, char *why, size_t why_size);
 

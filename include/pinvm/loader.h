@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Kernel, initrd and DTB placement. Pure: parses buffers and computes guest
- * addresses; copying into guest RAM is a memcpy done by the caller.
+ * Kernel, initrd and DTB placement: parses headers, computes guest
+ * addresses, reads files (a gzip'd one inflated) into memory the caller
+ * gives, guest RAM.
  *
  * Documentation/arch/arm64/booting.rst: the Image header is 64 bytes, little
  * endian: code0, code1, text_offset, image_size, flags, res2..res4, magic
@@ -14,6 +15,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "pinvm/sha256.h"
 
 #define LOADER_IMAGE_MAGIC	0x644d5241U	/* "ARM\x64" */
 #define LOADER_HEADER_SIZE	64
@@ -51,6 +54,9 @@ struct loader_image {
  * 0, and image_size as len (booting.rst). Page-size, placement and the
  * reserved flag bits are accepted as they are.
  *
+ * Reads only the first LOADER_HEADER_SIZE bytes of @buf: with @len the
+ * length of the whole kernel, @buf may hold just its first bytes.
+ *
  * Returns: 0; -EINVAL empty buffer, EFI zboot image ("MZ" and "zimg" at
  * offset 4), magic present but header shorter than 64 bytes, big-endian flag, text_offset not 4 KiB aligned or >= 2 MiB,
  * image_size smaller than the file; -EFBIG len or image_size beyond
@@ -62,24 +68,49 @@ int loader_parse_image(const void *buf, size_t len, struct loader_image *ret,
 /** loader_is_gzip() - true if the buffer starts with the gzip magic 1f 8b. */
 int loader_is_gzip(const void *buf, size_t len);
 
-/**
- * loader_gunzip() - inflate a gzip buffer into a malloc'd buffer.
- * Never holds more than @max + 1 output bytes (gzip bombs stop there).
- * The gzip CRC32 and length trailer are checked; bytes after the first
- * gzip member are ignored. On success the caller frees *ret_buf.
- * Returns: 0; -EINVAL empty, corrupt or truncated stream; -EFBIG output
- * exceeds @max (or input beyond 4 GiB); -ENOMEM. *ret_why is set on failure.
- */
-int loader_gunzip(const void *buf, size_t len, size_t max, void **ret_buf,
-		  size_t *ret_len, const char **ret_why);
+/* Bytes read (and hashed) at a time: a whole file into RAM, a gzip stream. */
+#define LOADER_CHUNK		(1U << 20)
+#define LOADER_GZ_CHUNK		(64U << 10)
 
 /**
- * loader_read_file() - read a whole regular file into a malloc'd buffer.
- * An empty file gives *ret_len 0 and a buffer that must still be freed.
- * Returns: 0; -errno from open/fstat/read; -EISDIR a directory; -EINVAL
- * not a regular file; -EFBIG larger than @max; -ENOMEM.
+ * loader_open_file() - open a kernel or initrd for reading (O_CLOEXEC; a
+ * FIFO does not block the open) and check it.
+ * Returns: 0 with the fd and the file's size; -errno from open/fstat;
+ * -EISDIR a directory; -EINVAL not a regular file; -EFBIG larger than @max.
  */
-int loader_read_file(const char *path, size_t max, void **ret_buf, size_t *ret_len);
+int loader_open_file(const char *path, uint64_t max, int *ret_fd, uint64_t *ret_size);
+
+/**
+ * loader_read_fd() - read exactly @len bytes from offset 0 of @fd into
+ * @dst (pread: the fd's offset does not move), adding them to @hash.
+ * Returns: 0; -ESTALE the file is shorter or longer than @len now; -errno
+ * from pread.
+ */
+int loader_read_fd(int fd, void *dst, uint64_t len, struct sha256 *hash);
+
+/**
+ * typedef loader_place_fn - where an inflated kernel goes, decided from its
+ * first bytes (@head_len is LOADER_HEADER_SIZE, or less for a shorter
+ * output). Returns the destination and its size in *ret_room; NULL: keep
+ * nothing (the output is only counted).
+ */
+typedef uint8_t *(*loader_place_fn)(void *ctx, const uint8_t *head, size_t head_len,
+				    uint64_t *ret_room);
+
+/**
+ * loader_gunzip_fd() - inflate the gzip file @fd (pread from offset 0)
+ * straight into the memory @place picks, every byte of the file read into
+ * @hash (bytes after the first gzip member too: they are not inflated).
+ * Output beyond the room @place gave is counted, not kept, up to @max + 1
+ * bytes (gzip bombs stop there): *ret_len larger than the room means it
+ * did not fit. The gzip CRC32 and length trailer are checked. Reads
+ * LOADER_GZ_CHUNK bytes at a time into a buffer it allocates and frees.
+ * Returns: 0 with the inflated length; -EINVAL empty, corrupt or truncated
+ * stream; -EFBIG more than @max bytes; -ENOMEM; -errno from pread.
+ * *ret_why is set on failure.
+ */
+int loader_gunzip_fd(int fd, uint64_t max, loader_place_fn place, void *ctx,
+		     struct sha256 *hash, uint64_t *ret_len, const char **ret_why);
 
 struct loader_plan {
 	uint64_t kernel_addr;	/* guest PA of the first kernel byte = entry */

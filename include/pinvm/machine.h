@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "pinvm/boot.h"
 #include "pinvm/conwatch.h"
 #include "pinvm/disk.h"
 #include "pinvm/evlog.h"
@@ -112,12 +113,11 @@ struct machine {
 	unsigned int nr_disks;		/* disk_init()ed */
 	struct virtq_mem ram_view;	/* guest RAM as the devices see it */
 
-	/* images, loaded once, copied into RAM on every (re)boot (boot.c) */
-	void *kernel;
-	size_t kernel_len;
+	/* images, read into RAM at every (re)boot from the files kept open (boot.c) */
+	struct boot_file kernel;
+	uint64_t kernel_len;		/* bytes of kernel in RAM (inflated if gzip) */
 	struct loader_image img;
-	void *initrd;
-	size_t initrd_len;
+	struct boot_file initrd;	/* fd -1: none */
 	struct loader_plan plan;
 	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
 	unsigned int restarts;
@@ -171,9 +171,18 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 int machine_open_host(struct vm_host *host, char *why, size_t why_size);
 
 /**
+ * machine_reserve_ram() - reserve (not touch) cfg->ram_size bytes of guest
+ * RAM, KSM-mergeable with cfg->mem_merge; before boot_load(), which reads
+ * the images straight into it.
+ * Returns: 0; -errno with a message in @why.
+ */
+int machine_reserve_ram(struct machine *m, char *why, size_t why_size);
+
+/**
  * machine_open() - compile the console patterns and open the console log;
  * open /dev/kvm, check the host can hold the config (--cpus, --mem vs IPA
- * space), allocate RAM.
+ * space), make the console writer's ring (its thread starts with the run).
+ * RAM comes from machine_reserve_ram().
  * Returns: 0; -errno with a message in @why.
  */
 int machine_open(struct machine *m, char *why, size_t why_size);

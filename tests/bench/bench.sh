@@ -22,7 +22,9 @@
 #
 # Environment (from /bench/config): RUNS LINUX_RUNS RESETS SCENARIOS
 # (an extended regex over "launch restart smp linux psci"), BASE (yes: also run
-# /bench/bin/pinvm-base, the binary to compare with).
+# /bench/bin/pinvm-base, the binary to compare with), KVMTOOL (yes: also run
+# /bench/bin/lkvm, kvmtool), SECCOMP_LENS (the lengths of pinvm's filters,
+# for the sandboxed floor).
 
 B=/bench
 M=$B/bin/measure
@@ -39,6 +41,11 @@ LINUX_RUNS=${LINUX_RUNS:-7}
 RESETS=${RESETS:-20}
 SCENARIOS=${SCENARIOS:-.}
 BASE=${BASE:-no}
+KVMTOOL=${KVMTOOL:-no}
+SECCOMP_LENS=${SECCOMP_LENS:-159,61,47}
+LKVM=$B/bin/lkvm
+# kvmtool keeps its control sockets in $HOME/.lkvm
+export HOME=/tmp
 OUT=/tmp/bench.out
 TR=/sys/kernel/tracing
 
@@ -61,8 +68,11 @@ counted() {
 	_comm=$(basename "$1" | cut -c1-15)
 	_sys=$TR/events/raw_syscalls/sys_enter/trigger
 	_exit=$TR/events/kvm/kvm_userspace_exit/trigger
-	_h1="hist:keys=id:vals=hitcount if comm == \"$_comm\""
-	_h2="hist:keys=reason:vals=hitcount if comm == \"$_comm\""
+	_f="comm == \"$_comm\""
+	# kvmtool names its threads (vCPUs, its worker pool)
+	[ "$_comm" = lkvm ] && _f="$_f || comm ~ \"kvm-vcpu-*\" || comm ~ \"threadpool-*\""
+	_h1="hist:keys=id:vals=hitcount if $_f"
+	_h2="hist:keys=reason:vals=hitcount if $_f"
 	if ! echo "$_h1" >"$_sys" 2>/dev/null || ! echo "$_h2" >"$_exit" 2>/dev/null; then
 		say "count $_s $_c unavailable"
 		echo "!$_h1" >"$_sys" 2>/dev/null
@@ -110,18 +120,27 @@ want() {
 	echo "$1" | grep -Eq -e "$SCENARIOS"
 }
 
+# kvmtool as close to pinvm's defaults as it lets itself be: 256 MiB, one
+# vCPU, a vGICv3, no network (its default is a user-mode virtio-net), no
+# defaults (no 9p root file system, the command line as given); its 16550
+# console, RTC and PCI root it always has.
+LKVM_RUN="run --nodefaults -m 256 -c 1 --irqchip gicv3 --network mode=none"
+
 # 1. launch -> SYSTEM_OFF of the 4 KiB guest: process only, floor,
-# floor + vGIC, pinvm (and pinvm-base), pinvm without its seccomp filter.
+# floor + vGIC, the sandboxed floor (+ filters as long as pinvm's), pinvm
+# (and pinvm-base), pinvm without its seccomp filter, kvmtool.
 scenario_launch() {
 	for i in $(runs "$RUNS"); do
 		one launch exec "$i" 0 '' "$FLOOR" --none
 		one launch floor "$i" 0 '' "$FLOOR" "$TINY_OFF"
 		one launch floor-gic "$i" 0 '' "$FLOOR" --gic "$TINY_OFF"
+		one launch floor-sandbox "$i" 0 '' "$FLOOR" --gic --seccomp "$SECCOMP_LENS" "$TINY_OFF"
 		for p in $(pinvms); do
 			one launch "$p" "$i" 0 '' "$B/bin/$p" run --kernel "$TINY_OFF"
 		done
 		# What the seccomp filter costs a start (it is on by default).
 		one launch pinvm-noseccomp "$i" 0 '' "$B/bin/pinvm" run --no-seccomp --kernel "$TINY_OFF"
+		[ "$KVMTOOL" = yes ] && one launch kvmtool "$i" 0 '' $LKVM $LKVM_RUN -k "$TINY_OFF"
 	done
 }
 
@@ -166,6 +185,8 @@ scenario_linux() {
 				"$B/bin/$p" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
 				--cmdline "$LINUX_CMDLINE ignore_loglevel"
 		done
+		[ "$KVMTOOL" = yes ] && one linux kvmtool-quiet "$i" 0 '^PINVM-GUEST: action: poweroff' \
+			$LKVM $LKVM_RUN -k "$LINUX_KERNEL" -i "$LINUX_INITRD" -p "$LINUX_CMDLINE quiet"
 		# The console verdict's cost: the verbose boot with three patterns
 		# that never match (every line is tried against all three).
 		one linux "pinvm-patterns" "$i" 0 '^PINVM-GUEST: action: poweroff' \
@@ -199,15 +220,17 @@ scenario_psci() {
 	done
 }
 
-say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE"
+say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE kvmtool=$KVMTOOL seccomp=$SECCOMP_LENS"
 for p in $(pinvms); do
 	say "binary $p $(wc -c <"$B/bin/$p") bytes"
 done
+[ "$KVMTOOL" = yes ] && say "binary kvmtool $(wc -c <"$LKVM") bytes"
 # One unmeasured run of each binary first: page cache and KVM warm.
 for p in $(pinvms); do
 	"$B/bin/$p" run --kernel "$TINY_OFF" >/dev/null 2>&1
 done
 "$FLOOR" "$TINY_OFF"
+[ "$KVMTOOL" = yes ] && $LKVM $LKVM_RUN -k "$TINY_OFF" >/dev/null 2>&1
 
 for s in launch restart smp linux psci; do
 	want "$s" || continue

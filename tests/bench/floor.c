@@ -14,10 +14,21 @@
  * is closed or freed: exit(2) does that. The options add what a real VMM
  * cannot skip, so its cost can be seen on its own:
  *
- *   floor [--gic] [--resets N] GUEST
+ *   floor [--gic] [--seccomp LEN[,LEN...]] [--resets N] GUEST
  *   floor --none            exit at once: the cost of the process alone
  *
  *   --gic        create and initialise a vGICv3 as pinvm does (same layout)
+ *   --seccomp    the sandboxed floor: no_new_privs, then one seccomp filter
+ *                of each LEN classic-BPF instructions, loaded before the
+ *                guest runs (the first with TSYNC, as pinvm's process
+ *                filter). tests/bench/run gives the lengths of pinvm's own
+ *                filters (process, vCPU, console output thread), counted
+ *                from the tree by tests/bench/filter-len.c; the programs
+ *                are not pinvm's: an architecture check, ten comparisons
+ *                on the way (a binary search's depth), a jump over the
+ *                rest, "allow". Loading costs the kernel's check,
+ *                conversion and JIT of every instruction; each later
+ *                system call runs the short path of every filter.
  *   --resets N   on SYSTEM_RESET start again in place, N times: RAM back to
  *                zero, the guest read in again, KVM_ARM_VCPU_INIT, PC
  *
@@ -35,7 +46,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/kvm.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #if !defined(__aarch64__)
 #error "floor drives arm64 KVM: build it for aarch64"
@@ -65,8 +81,55 @@ static void die(const char *what)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: floor [--gic] [--resets N] GUEST | floor --none\n");
+	fprintf(stderr, "usage: floor [--gic] [--seccomp LEN[,LEN...]] [--resets N] GUEST | floor --none\n");
 	exit(1);
+}
+
+#define FILTER_PATH	10	/* comparisons every system call goes through */
+#define FILTER_FIXED	(4 + FILTER_PATH + 2)	/* arch check, nr, path, jump, allow */
+#define FILTER_MAX	4096	/* BPF_MAXINSNS */
+
+/* A filter of @len instructions that allows everything, after the arch check. */
+static void seccomp_load(unsigned int len, bool first)
+{
+	static struct sock_filter f[FILTER_MAX];
+	struct sock_fprog prog = { .len = (unsigned short)len, .filter = f };
+	unsigned int i = 0, pad = len - FILTER_FIXED;
+
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, arch));
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_AARCH64, 1, 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+	/* never equal (numbers no system call has): both ways lead on */
+	for (unsigned int k = 0; k < FILTER_PATH; k++)
+		f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x7fff0000 + k, 0, 0);
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, pad, 0, 0);
+	for (unsigned int k = 0; k < pad; k++)
+		f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x7ffe0000 + k, 0, 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    first ? SECCOMP_FILTER_FLAG_TSYNC : 0, &prog) != 0)
+		die("seccomp");
+}
+
+/* --seccomp LEN[,LEN...]: no_new_privs, then each filter. */
+static void sandbox(const char *lens)
+{
+	bool first = true;
+	char *end;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("PR_SET_NO_NEW_PRIVS");
+	for (const char *p = lens; *p; p = *end ? end + 1 : end) {
+		unsigned long len = strtoul(p, &end, 10);
+
+		if (end == p || (*end && *end != ',') || len < FILTER_FIXED || len > FILTER_MAX)
+			usage();
+		seccomp_load((unsigned int)len, first);
+		first = false;
+	}
 }
 
 static int xioctl(int fd, unsigned long req, void *arg, const char *what)
@@ -119,7 +182,7 @@ int main(int argc, char **argv)
 {
 	struct kvm_userspace_memory_region slot;
 	struct kvm_vcpu_init pref;
-	const char *guest = NULL;
+	const char *guest = NULL, *lens = NULL;
 	unsigned long resets = 0, restarts = 0;
 	struct kvm_run *run;
 	int kvm, vm, vcpu, gic = -1, i, run_size;
@@ -131,6 +194,8 @@ int main(int argc, char **argv)
 			return 0;
 		if (!strcmp(argv[i], "--gic"))
 			want_gic = true;
+		else if (!strcmp(argv[i], "--seccomp") && i + 1 < argc)
+			lens = argv[++i];
 		else if (!strcmp(argv[i], "--resets") && i + 1 < argc)
 			resets = strtoul(argv[++i], NULL, 0);
 		else if (argv[i][0] != '-' && !guest)
@@ -178,6 +243,9 @@ int main(int argc, char **argv)
 	vcpu_start(vcpu, pref.target);
 	if (gic >= 0)
 		gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	/* pinvm installs its filters after the set-up, before the guest runs */
+	if (lens)
+		sandbox(lens);
 
 	for (;;) {
 		if (ioctl(vcpu, KVM_RUN, NULL) < 0) {

@@ -68,6 +68,8 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_uart_flood();
 	else if (strcmp(name, "echo") == 0)
 		test_echo();
+	else if (strcmp(name, "echo-reset") == 0)
+		test_echo_reset();
 	else if (strcmp(name, "count-cpus") == 0)
 		test_count_cpus();
 	else if (strcmp(name, "undef") == 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Device-path tests: unmapped MMIO, console output throughput, console
- * input.
+ * input (echo-reset: a line, then SYSTEM_RESET).
  */
 #include "args.h"
 #include "cpu.h"
@@ -82,7 +82,7 @@ void test_uart_flood(void)
  * "\r\n" endings and stray newlines before the text do no harm).
  * Non-printable characters are echoed as '?'.
  */
-void test_echo(void)
+static void echo_line(void)
 {
 	char line[128];
 	size_t n = 0;
@@ -101,5 +101,21 @@ void test_echo(void)
 	}
 	line[n] = '\0';
 	say("echo: %s", line);
+}
+
+void test_echo(void)
+{
+	echo_line();
+	psci_system_off();
+}
+
+/* A line, then SYSTEM_RESET: the test driver picks the moment of each restart. */
+void test_echo_reset(void)
+{
+	int64_t r;
+
+	echo_line();
+	r = psci_call(PSCI_FN(PSCI_SYSTEM_RESET), 0, 0, 0);
+	say("reset returned %ld", r);
 	psci_system_off();
 }

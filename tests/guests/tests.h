@@ -67,6 +67,7 @@ void test_seeds(void) __attribute__((noreturn));
 void test_mmio_hammer(void) __attribute__((noreturn));
 void test_uart_flood(void) __attribute__((noreturn));
 void test_echo(void) __attribute__((noreturn));
+void test_echo_reset(void) __attribute__((noreturn));
 
 /* test_restart.c */
 void test_uart_irq_reset(void) __attribute__((noreturn));

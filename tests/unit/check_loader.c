@@ -10,12 +10,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
 #include "harness.h"
 #include "pinvm/layout.h"
 #include "pinvm/loader.h"
+#include "pinvm/sha256.h"
 
 #define SZ_4K	0x1000ULL
 #define SZ_1M	0x100000ULL
@@ -300,6 +302,93 @@ static void gzip_buf(const void *in, size_t len, uint8_t **ret, size_t *ret_len)
 	deflateEnd(&zs);
 }
 
+/* ---- gzip through a file, into the memory a place callback gives ---- */
+
+struct test_place {
+	uint64_t room;
+	uint8_t *buf;
+	size_t head_len;
+	uint8_t head[LOADER_HEADER_SIZE];
+	int calls;
+};
+
+static uint8_t *test_place_fn(void *ctx, const uint8_t *head, size_t head_len, uint64_t *ret_room)
+{
+	struct test_place *tp = ctx;
+
+	tp->calls++;
+	tp->head_len = head_len;
+	memcpy(tp->head, head, head_len);
+	if (tp->room == 0)
+		return NULL;
+	tp->buf = malloc(tp->room);
+	ck_assert_ptr_nonnull(tp->buf);
+	*ret_room = tp->room;
+	return tp->buf;
+}
+
+/* A memfd holding @len bytes of @buf. */
+static int memfd_with(const void *buf, size_t len)
+{
+	int fd = memfd_create("loader-test", MFD_CLOEXEC);
+
+	const uint8_t *p = buf;
+
+	ck_assert_int_ge(fd, 0);
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		ck_assert_int_gt(n, 0);
+		p += n;
+		len -= (size_t)n;
+	}
+	return fd;
+}
+
+static void digest(const void *buf, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
+{
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, buf, len);
+	sha256_final(&s, out);
+}
+
+/*
+ * loader_gunzip_fd() as the buffer-to-buffer inflater the tests were
+ * written for: the output lands in a @max byte buffer; *out and *out_len
+ * are set on success only, and the digest is checked against the input's.
+ */
+static int gunzip(const void *gz, size_t gz_len, size_t max, void **out, size_t *out_len,
+		  const char **why)
+{
+	uint8_t want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
+	struct test_place tp = { .room = max ? max : 1 };
+	struct sha256 h;
+	uint64_t len = 0;
+	int fd = memfd_with(gz, gz_len), r;
+
+	*why = NULL;
+	sha256_init(&h);
+	r = loader_gunzip_fd(fd, max, test_place_fn, &tp, &h, &len, why);
+	(void)close(fd);
+	if (r) {
+		ck_assert_ptr_nonnull(*why);
+		free(tp.buf);
+		return r;
+	}
+	ck_assert_int_eq(tp.calls, 1);
+	ck_assert_uint_le(len, max);
+	ck_assert_uint_eq(tp.head_len, len < LOADER_HEADER_SIZE ? len : LOADER_HEADER_SIZE);
+	ck_assert_int_eq(memcmp(tp.head, tp.buf, tp.head_len), 0);
+	sha256_final(&h, got);
+	digest(gz, gz_len, want);
+	ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+	*out = tp.buf;
+	*out_len = (size_t)len;
+	return 0;
+}
+
 START_TEST(test_is_gzip)
 {
 	static const uint8_t gz[] = { 0x1f, 0x8b, 0x08 };
@@ -327,7 +416,7 @@ START_TEST(test_gunzip_image)
 
 	gzip_buf(k, 300000, &gz, &gz_len);
 	ck_assert(loader_is_gzip(gz, gz_len));
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, LOADER_MAX_KERNEL, &out, &out_len, &why), 0);
+	ck_assert_int_eq(gunzip(gz, gz_len, LOADER_MAX_KERNEL, &out, &out_len, &why), 0);
 	ck_assert_uint_eq(out_len, 300000);
 	ck_assert_int_eq(memcmp(out, k, out_len), 0);
 	ck_assert_int_eq(parse(out, out_len, &img, &why), 0);
@@ -348,7 +437,7 @@ START_TEST(test_gunzip_small_and_empty_payload)
 	void *out = NULL;
 
 	gzip_buf("x", 1, &gz, &gz_len);
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, 16, &out, &out_len, &why), 0);
+	ck_assert_int_eq(gunzip(gz, gz_len, 16, &out, &out_len, &why), 0);
 	ck_assert_uint_eq(out_len, 1);
 	ck_assert_int_eq(((char *)out)[0], 'x');
 	free(out);
@@ -357,7 +446,7 @@ START_TEST(test_gunzip_small_and_empty_payload)
 	/* a valid gzip of zero bytes inflates to an empty buffer */
 	gzip_buf("", 0, &gz, &gz_len);
 	out = NULL;
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, 16, &out, &out_len, &why), 0);
+	ck_assert_int_eq(gunzip(gz, gz_len, 16, &out, &out_len, &why), 0);
 	ck_assert_uint_eq(out_len, 0);
 	free(out);
 	free(gz);
@@ -374,7 +463,7 @@ START_TEST(test_gunzip_trailing_bytes_ignored)
 	gzip_buf(k, 5000, &gz, &gz_len);
 	padded = calloc(1, gz_len + 512);
 	memcpy(padded, gz, gz_len);
-	ck_assert_int_eq(loader_gunzip(padded, gz_len + 512, SZ_1M, &out, &out_len, &why), 0);
+	ck_assert_int_eq(gunzip(padded, gz_len + 512, SZ_1M, &out, &out_len, &why), 0);
 	ck_assert_uint_eq(out_len, 5000);
 	ck_assert_int_eq(memcmp(out, k, 5000), 0);
 	free(out);
@@ -436,7 +525,7 @@ START_TEST(test_gunzip_damaged)
 		break;
 	}
 
-	ck_assert_msg(loader_gunzip(gz, len, LOADER_MAX_KERNEL, &out, &out_len, &why) == -EINVAL,
+	ck_assert_msg(gunzip(gz, len, LOADER_MAX_KERNEL, &out, &out_len, &why) == -EINVAL,
 		      "damage %d not detected", _i);
 	ck_assert_ptr_nonnull(why);
 	ck_assert(out == (void *)0x1);
@@ -452,7 +541,7 @@ START_TEST(test_gunzip_empty)
 	size_t out_len;
 	void *out;
 
-	ck_assert_int_eq(loader_gunzip("", 0, SZ_1M, &out, &out_len, &why), -EINVAL);
+	ck_assert_int_eq(gunzip("", 0, SZ_1M, &out, &out_len, &why), -EINVAL);
 	ck_assert_ptr_nonnull(why);
 }
 END_TEST
@@ -470,13 +559,13 @@ START_TEST(test_gunzip_bomb)
 	free(zeros);
 	ck_assert_uint_lt(gz_len, big / 500);
 
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, SZ_1M, &out, &out_len, &why), -EFBIG);
+	ck_assert_int_eq(gunzip(gz, gz_len, SZ_1M, &out, &out_len, &why), -EFBIG);
 	ck_assert_ptr_nonnull(why);
 	ck_assert(out == (void *)0x1);
 	ck_assert_uint_eq(out_len, 7);
 
 	/* the same stream under a cap that fits it */
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, big, &out, &out_len, &why), 0);
+	ck_assert_int_eq(gunzip(gz, gz_len, big, &out, &out_len, &why), 0);
 	ck_assert_uint_eq(out_len, big);
 	free(out);
 	free(gz);
@@ -493,11 +582,11 @@ START_TEST(test_gunzip_cap_boundary)
 
 	memset(data, 'a', n);
 	gzip_buf(data, n, &gz, &gz_len);
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, n, &out, &out_len, &why), 0);
+	ck_assert_int_eq(gunzip(gz, gz_len, n, &out, &out_len, &why), 0);
 	ck_assert_uint_eq(out_len, n);
 	free(out);
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, n - 1, &out, &out_len, &why), -EFBIG);
-	ck_assert_int_eq(loader_gunzip(gz, gz_len, 0, &out, &out_len, &why), -EFBIG);
+	ck_assert_int_eq(gunzip(gz, gz_len, n - 1, &out, &out_len, &why), -EFBIG);
+	ck_assert_int_eq(gunzip(gz, gz_len, 0, &out, &out_len, &why), -EFBIG);
 	free(gz);
 	free(data);
 }
@@ -523,23 +612,36 @@ static void tmp_teardown(void)
 START_TEST(test_read_file)
 {
 	char *path = harness_path(tmp, "kernel");
-	uint8_t *k = make_image(70000, 0, 0x100000, 0);
-	size_t len = 0;
-	void *buf = NULL;
+	uint8_t *k = make_image(70000, 0, 0x100000, 0), *buf = malloc(70001);
+	uint8_t want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
+	struct sha256 h;
+	uint64_t size = 0;
+	int fd = -1;
 
 	ck_assert_int_eq(harness_write_file(path, k, 70000), 0);
-	ck_assert_int_eq(loader_read_file(path, LOADER_MAX_KERNEL, &buf, &len), 0);
-	ck_assert_uint_eq(len, 70000);
-	ck_assert_int_eq(memcmp(buf, k, len), 0);
-	free(buf);
+	ck_assert_int_eq(loader_open_file(path, LOADER_MAX_KERNEL, &fd, &size), 0);
+	ck_assert_uint_eq(size, 70000);
+	sha256_init(&h);
+	ck_assert_int_eq(loader_read_fd(fd, buf, size, &h), 0);
+	ck_assert_int_eq(memcmp(buf, k, 70000), 0);
+	sha256_final(&h, got);
+	digest(k, 70000, want);
+	ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+
+	/* the file is one byte longer, then one shorter, than what is asked */
+	sha256_init(&h);
+	ck_assert_int_eq(loader_read_fd(fd, buf, 69999, &h), -ESTALE);
+	sha256_init(&h);
+	ck_assert_int_eq(loader_read_fd(fd, buf, 70001, &h), -ESTALE);
+	(void)close(fd);
 
 	/* exactly at the limit, and one byte over */
-	ck_assert_int_eq(loader_read_file(path, 70000, &buf, &len), 0);
-	ck_assert_uint_eq(len, 70000);
+	ck_assert_int_eq(loader_open_file(path, 70000, &fd, &size), 0);
+	(void)close(fd);
+	fd = -7;
+	ck_assert_int_eq(loader_open_file(path, 69999, &fd, &size), -EFBIG);
+	ck_assert_int_eq(fd, -7);
 	free(buf);
-	buf = (void *)0x1;
-	ck_assert_int_eq(loader_read_file(path, 69999, &buf, &len), -EFBIG);
-	ck_assert(buf == (void *)0x1);
 	free(k);
 	free(path);
 }
@@ -548,18 +650,24 @@ END_TEST
 START_TEST(test_read_file_empty)
 {
 	char *path = harness_path(tmp, "empty");
-	size_t len = 99;
-	void *buf = NULL;
+	uint8_t buf[1], want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
 	struct loader_image img;
+	struct sha256 h;
+	uint64_t size = 99;
 	const char *why;
+	int fd;
 
 	ck_assert_int_eq(harness_write_file(path, "", 0), 0);
-	ck_assert_int_eq(loader_read_file(path, SZ_1M, &buf, &len), 0);
-	ck_assert_uint_eq(len, 0);
-	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(loader_open_file(path, SZ_1M, &fd, &size), 0);
+	ck_assert_uint_eq(size, 0);
+	sha256_init(&h);
+	ck_assert_int_eq(loader_read_fd(fd, buf, 0, &h), 0);
+	sha256_final(&h, got);
+	digest("", 0, want);
+	ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+	(void)close(fd);
 	/* and the parser refuses it */
-	ck_assert_int_eq(parse(buf, len, &img, &why), -EINVAL);
-	free(buf);
+	ck_assert_int_eq(parse(buf, 0, &img, &why), -EINVAL);
 	free(path);
 }
 END_TEST
@@ -567,13 +675,45 @@ END_TEST
 START_TEST(test_read_file_errors)
 {
 	char *missing = harness_path(tmp, "missing");
-	size_t len;
-	void *buf;
+	uint64_t size;
+	int fd;
 
-	ck_assert_int_eq(loader_read_file(missing, SZ_1M, &buf, &len), -ENOENT);
-	ck_assert_int_eq(loader_read_file(tmp, SZ_1M, &buf, &len), -EISDIR);
-	ck_assert_int_eq(loader_read_file("/dev/null", SZ_1M, &buf, &len), -EINVAL);
+	ck_assert_int_eq(loader_open_file(missing, SZ_1M, &fd, &size), -ENOENT);
+	ck_assert_int_eq(loader_open_file(tmp, SZ_1M, &fd, &size), -EISDIR);
+	ck_assert_int_eq(loader_open_file("/dev/null", SZ_1M, &fd, &size), -EINVAL);
 	free(missing);
+}
+END_TEST
+
+/* Too little room: the output is counted, not kept, and its length told. */
+START_TEST(test_gunzip_no_room)
+{
+	uint8_t *k = make_image(300000, 0, 0x1000000, 0), *gz;
+	struct test_place tp = { .room = 0 };
+	const char *why = NULL;
+	struct sha256 h;
+	uint64_t len = 0;
+	size_t gz_len;
+	int fd;
+
+	gzip_buf(k, 300000, &gz, &gz_len);
+	fd = memfd_with(gz, gz_len);
+	sha256_init(&h);
+	ck_assert_int_eq(loader_gunzip_fd(fd, LOADER_MAX_KERNEL, test_place_fn, &tp, &h, &len, &why), 0);
+	ck_assert_uint_eq(len, 300000);
+	ck_assert_int_eq(tp.calls, 1);
+	ck_assert_int_eq(memcmp(tp.head, k, LOADER_HEADER_SIZE), 0);
+
+	/* a room smaller than the output: the first room bytes, the whole length */
+	tp = (struct test_place){ .room = 1000 };
+	sha256_init(&h);
+	ck_assert_int_eq(loader_gunzip_fd(fd, LOADER_MAX_KERNEL, test_place_fn, &tp, &h, &len, &why), 0);
+	ck_assert_uint_eq(len, 300000);
+	ck_assert_int_eq(memcmp(tp.buf, k, 1000), 0);
+	free(tp.buf);
+	(void)close(fd);
+	free(gz);
+	free(k);
 }
 END_TEST
 
@@ -817,6 +957,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_read_file_empty);
 	tcase_add_test(tc, test_read_file_errors);
+	tcase_add_test(tc, test_gunzip_no_room);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("plan");

@@ -460,7 +460,7 @@ END_TEST
  * exactly these. A change of an allowlist changes its list here, on purpose.
  */
 static const long process_allowed[] = {
-	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close, __NR_fsync,
+	__NR_read, __NR_pread64, __NR_write, __NR_futex, __NR_ppoll, __NR_close, __NR_fsync,
 	__NR_fdatasync, __NR_preadv, __NR_pwritev,
 	__NR_set_robust_list, __NR_rseq, __NR_munmap, __NR_madvise, __NR_brk,
 	__NR_mremap, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
