@@ -117,7 +117,8 @@ static void virtio_mmio_features_ok(struct virtio_mmio *t, uint32_t v)
 	if (!(t->driver_features & (1ULL << VIRTIO_F_VERSION_1)) ||
 	    (t->driver_features & ~t->features))
 		v &= ~(uint32_t)VIRTIO_CONFIG_S_FEATURES_OK;
-	t->status = v;
+	/* NEEDS_RESET is the device's: only a reset clears it. */
+	t->status = v | (t->status & VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
 static void virtio_mmio_status(struct virtio_mmio *t, uint32_t v)
