@@ -37,7 +37,9 @@ void virtio_mmio_reset(struct virtio_mmio *t)
 
 bool virtio_mmio_live(const struct virtio_mmio *t)
 {
+	/* FEATURES_OK too: a driver that never got it latched accepted nothing, not even VERSION_1. */
 	return (t->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	       (t->status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	       !(t->status & (VIRTIO_CONFIG_S_FAILED | VIRTIO_CONFIG_S_NEEDS_RESET)) &&
 	       t->vq.ready && !t->vq.broken;
 }
