@@ -77,7 +77,7 @@ char *evlog_json_str(const char *s, char *buf, size_t size)
 
 int evlog_emit(struct evlog *log, const char *type, const char *fields, ...)
 {
-	char line[1024];
+	char line[EVLOG_LINE_MAX];
 	int n, r = 0;
 
 	if (log->fd < 0)

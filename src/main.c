@@ -714,6 +714,8 @@ static int cmd_run(int argc, char **argv)
 	char ver[16], desc[512], name[128], drop_note[64] = "", dropped_field[48] = "";
 	char oopses[32] = "";
 	static char disks_field[LAYOUT_MAX_DISKS * 600];
+	_Static_assert(LAYOUT_MAX_DISKS * 600 + 1024 <= EVLOG_LINE_MAX,
+		       "the start record with every disk fits in one event-log line");
 	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;

@@ -37,7 +37,9 @@ void virtio_mmio_reset(struct virtio_mmio *t)
 
 bool virtio_mmio_live(const struct virtio_mmio *t)
 {
+	/* FEATURES_OK too: a driver that never got it latched accepted nothing, not even VERSION_1. */
 	return (t->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	       (t->status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	       !(t->status & (VIRTIO_CONFIG_S_FAILED | VIRTIO_CONFIG_S_NEEDS_RESET)) &&
 	       t->vq.ready && !t->vq.broken;
 }
@@ -117,7 +119,8 @@ static void virtio_mmio_features_ok(struct virtio_mmio *t, uint32_t v)
 	if (!(t->driver_features & (1ULL << VIRTIO_F_VERSION_1)) ||
 	    (t->driver_features & ~t->features))
 		v &= ~(uint32_t)VIRTIO_CONFIG_S_FEATURES_OK;
-	t->status = v;
+	/* NEEDS_RESET is the device's: only a reset clears it. */
+	t->status = v | (t->status & VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
 static void virtio_mmio_status(struct virtio_mmio *t, uint32_t v)

@@ -33,8 +33,11 @@ double evlog_elapsed(const struct evlog *log);
  * evlog_emit() - write {"ts":<elapsed>,"type":"<type>"[,<fields>]}\n.
  * @fields is a printf format for the rest of the object's members (already
  * JSON: use evlog_json_str() for strings that may need escaping), or NULL.
+ * A record is at most EVLOG_LINE_MAX bytes (the longest, the start record
+ * of 16 disks with long paths, is about 10 KiB); on the caller's stack.
  * Returns: 0; -errno from write (the event is lost, pinvm goes on).
  */
+#define EVLOG_LINE_MAX	16384
 int evlog_emit(struct evlog *log, const char *type, const char *fields, ...)
 	__attribute__((format(printf, 3, 4)));
 

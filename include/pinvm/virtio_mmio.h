@@ -10,7 +10,7 @@
  * (others: reads 0, writes ignored); the config space from 0x100 in 1, 2,
  * 4 (and 8) byte reads, writes ignored. Status reads back what was written;
  * FEATURES_OK is kept only when the driver took VERSION_1 and nothing that
- * was not offered. Queue registers are writable only while the queue is not
+ * was not offered; without it DRIVER_OK serves nothing. Queue registers are writable only while the queue is not
  * ready. QueueReady = 1 checks the queue (virtq_setup()); a bad one sets
  * NEEDS_RESET and raises a config interrupt. Status = 0 resets the device:
  * ops->quiesce() returns once no request is in flight, then every register
@@ -65,7 +65,10 @@ void virtio_mmio_reset(struct virtio_mmio *t);
 void virtio_mmio_access(struct virtio_mmio *t, uint64_t offset, uint8_t *data, unsigned int len,
 			bool is_write);
 
-/** virtio_mmio_live() - may the device take requests from its queue now (DRIVER_OK, ready, not failed)? */
+/**
+ * virtio_mmio_live() - may the device take requests from its queue now
+ * (FEATURES_OK latched, DRIVER_OK, the queue ready, not failed)?
+ */
 bool virtio_mmio_live(const struct virtio_mmio *t);
 
 /**

@@ -60,6 +60,41 @@ START_TEST(test_lines)
 }
 END_TEST
 
+/*
+ * A long record stays whole: the start record of 16 disks with long paths
+ * (main.c: up to LAYOUT_MAX_DISKS * 600 bytes of "disks") is one line of
+ * valid JSON, not cut at a fixed 1 KiB.
+ */
+START_TEST(test_long_record)
+{
+	char *dir = harness_tmpdir(), *path, *buf;
+	static char field[16 * 600];
+	struct evlog log;
+	size_t len, n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	path = harness_path(dir, "events.jsonl");
+	for (unsigned int i = 0; i < 16; i++) {
+		n += (size_t)snprintf(field + n, sizeof(field) - n, "%s{\"name\":\"vd%c\",\"path\":\"/%0200u\"}",
+				      i ? "," : ",\"disks\":[", 'a' + i, i);
+	}
+	n += (size_t)snprintf(field + n, sizeof(field) - n, "]");
+	evlog_init(&log);
+	ck_assert_int_eq(evlog_open(&log, path), 0);
+	ck_assert_int_eq(evlog_emit(&log, "start", "\"vcpus\":%u%s", 2u, field), 0);
+	evlog_close(&log);
+	ck_assert_int_eq(harness_read_file(path, (void **)&buf, &len), 0);
+	ck_assert_uint_gt(len, n);
+	ck_assert(buf[len - 1] == '\n');
+	ck_assert_ptr_nonnull(strstr(buf, field));
+	ck_assert(!memcmp(buf + len - 4, "}]}\n", 4));
+	free(buf);
+	free(path);
+	harness_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 /* The exit record: restarts once the guest ran, the error when there was one. */
 START_TEST(test_exit_record)
 {
@@ -201,6 +236,7 @@ static Suite *evlog_suite(void)
 	TCase *tc = tcase_create("evlog");
 
 	tcase_add_test(tc, test_lines);
+	tcase_add_test(tc, test_long_record);
 	tcase_add_test(tc, test_exit_record);
 	tcase_add_test(tc, test_no_file);
 	tcase_add_test(tc, test_closed);

@@ -195,6 +195,60 @@ START_TEST(test_bad_queue_needs_reset)
 }
 END_TEST
 
+START_TEST(test_features_ok_keeps_needs_reset)
+{
+	/* A bad queue before FEATURES_OK: the FEATURES_OK write must not clear NEEDS_RESET. */
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(VIRTIO_MMIO_QUEUE_NUM, 100);	/* not a power of two */
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+	   VIRTIO_CONFIG_S_FEATURES_OK);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	/* a refused FEATURES_OK keeps it too */
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_QUEUE_NUM, 100);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_FEATURES_OK);
+	ck_assert(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK));
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+END_TEST
+
+START_TEST(test_driver_ok_needs_features_ok)
+{
+	/*
+	 * A driver that sets DRIVER_OK without a latched FEATURES_OK (never
+	 * written, or refused: no VERSION_1) accepted no features: the
+	 * device serves nothing.
+	 */
+	for (int refused = 0; refused < 2; refused++) {
+		wr(VIRTIO_MMIO_STATUS, 0);
+		wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+		if (refused)
+			wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_FEATURES_OK);
+		ck_assert(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK));
+		wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+		wr(VIRTIO_MMIO_QUEUE_NUM, 128);
+		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)FAKE_DESC);
+		wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(FAKE_DESC >> 32));
+		wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)FAKE_AVAIL);
+		wr(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)FAKE_USED);
+		wr(VIRTIO_MMIO_QUEUE_READY, 1);
+		wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_DRIVER_OK);
+		wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+		ck_assert(!virtio_mmio_live(&t));
+		ck_assert_int_eq(kicks, 0);
+	}
+	handshake(0, 1, true);
+	ck_assert(virtio_mmio_live(&t));
+}
+END_TEST
+
 START_TEST(test_reset_many_times)
 {
 	for (int i = 1; i <= 20; i++) {
@@ -254,6 +308,8 @@ static Suite *virtio_mmio_suite(void)
 	tcase_add_test(tc, test_handshake);
 	tcase_add_test(tc, test_features_refused);
 	tcase_add_test(tc, test_bad_queue_needs_reset);
+	tcase_add_test(tc, test_features_ok_keeps_needs_reset);
+	tcase_add_test(tc, test_driver_ok_needs_features_ok);
 	tcase_add_test(tc, test_reset_many_times);
 	tcase_add_test(tc, test_queue_ready_zero_quiesces);
 	tcase_add_test(tc, test_interrupt_ack);
