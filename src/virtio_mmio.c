@@ -41,7 +41,9 @@ bool virtio_mmio_live(const struct virtio_mmio *t)
 	return (t->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	       (t->status & VIRTIO_CONFIG_S_FEATURES_OK) &&
 	       !(t->status & (VIRTIO_CONFIG_S_FAILED | VIRTIO_CONFIG_S_NEEDS_RESET)) &&
-	       t->vq.ready && !t->vq.broken;
+	       t->vq.ready &&
+	       /* set by the I/O thread outside the device lock: a relaxed atomic */
+	       !__atomic_load_n(&t->vq.broken, __ATOMIC_RELAXED);
 }
 
 void virtio_mmio_used(struct virtio_mmio *t, bool notify)

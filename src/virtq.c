@@ -49,7 +49,7 @@ int virtq_setup(struct virtq *q, const struct virtq_mem *mem, uint16_t max)
 	q->used = used;
 	q->last_avail = 0;
 	q->used_idx = 0;
-	q->broken = false;
+	__atomic_store_n(&q->broken, false, __ATOMIC_RELAXED);
 	q->ready = true;
 	return 0;
 }
@@ -120,20 +120,22 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 {
 	uint16_t avail_idx, head;
 
-	if (!q->ready || q->broken)
-		return q->broken ? -EPROTO : 0;
+	if (!q->ready)
+		return 0;
+	if (__atomic_load_n(&q->broken, __ATOMIC_RELAXED))
+		return -EPROTO;
 	avail_idx = virtq_load16(q->avail + 2);
 	if (avail_idx == q->last_avail)
 		return 0;
 	/* The ring entries the index publishes, after the index (the driver's wmb). */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if ((uint16_t)(avail_idx - q->last_avail) > q->size) {
-		q->broken = true;	/* vm-virtio#196: no re-reading stale slots */
+		__atomic_store_n(&q->broken, true, __ATOMIC_RELAXED);	/* vm-virtio#196: no re-reading stale slots */
 		return -EPROTO;
 	}
 	head = virtq_load16(q->avail + VIRTQ_AVAIL_RING + 2 * (q->last_avail & (q->size - 1)));
 	if (head >= q->size) {
-		q->broken = true;	/* cannot be returned: no used element names it */
+		__atomic_store_n(&q->broken, true, __ATOMIC_RELAXED);	/* cannot be returned: no used element names it */
 		return -EPROTO;
 	}
 	/* Taken whatever it holds: a bad chain is completed, never retried. */

@@ -43,7 +43,7 @@ struct virtq {
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	/* after virtq_setup() */
 	bool ready;
-	bool broken;			/* -EPROTO seen: nothing more until a reset */
+	bool broken;			/* -EPROTO seen: nothing more until a reset (atomic: read under the device lock, set by the I/O thread) */
 	const struct virtq_mem *mem;
 	uint8_t *desc, *avail, *used;	/* host views of the rings */
 	uint16_t last_avail;		/* the next avail entry to take */
