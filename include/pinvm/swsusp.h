@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Hibernation detection: Linux's swap header page on a disk image, read
- * from a file descriptor (docs/disks.md "Hibernation"). Linux hibernates
+ * from a file descriptor (docs/hibernation.md). Linux hibernates
  * into a swap area and marks it by replacing the swap signature at the end
  * of the area's first page, "SWAPSPACE2", with "S1SUSPEND" (the swsusp
  * header, kernel/power/swap.c: ... hw_sig, crc32, image sector, flags,
