@@ -104,6 +104,10 @@ int boot_build_dtb(struct machine *m, char *why, size_t why_size)
 	dc.uart_size = LAYOUT_UART_SIZE;
 	dc.uart_spi = LAYOUT_UART_SPI;
 	dc.uart_clock = LAYOUT_UART_CLOCK_HZ;
+	dc.nr_virtio = m->nr_disks;
+	dc.virtio_base = LAYOUT_VIRTIO_BASE;
+	dc.virtio_size = LAYOUT_VIRTIO_SIZE;
+	dc.virtio_spi = LAYOUT_VIRTIO_SPI;
 	dc.psci_version = m->psci_version;
 	dc.bootargs = m->cfg->cmdline;
 	if (m->initrd_len) {
@@ -177,6 +181,8 @@ int boot_power_on(struct machine *m, char *why, size_t why_size)
 
 	/* Devices back to their power-on state, the interrupt line lowered. */
 	uartio_reset(&m->uartio);
+	for (unsigned int i = 0; i < m->nr_disks; i++)
+		disk_reset(&m->disks[i]);
 
 	/* Images: kernel, initrd, DTB (built by boot_build_dtb(), new seeds on every boot). */
 	r = dtb_new_seeds(m->dtb);

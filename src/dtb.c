@@ -31,6 +31,7 @@
 /* GIC interrupt specifier: <type number flags> (bindings/interrupt-controller/arm,gic.yaml) */
 #define DTB_GIC_SPI		0
 #define DTB_GIC_PPI		1
+#define DTB_IRQ_EDGE_RISING	1
 #define DTB_IRQ_LEVEL_HIGH	4
 #define DTB_IRQ_LEVEL_LOW	8
 /* GICv2 only: PPI flags bits 8-15 list the CPUs the PPI is wired to */
@@ -251,6 +252,27 @@ static int dtb_add_uart(void *fdt, const struct dtb_config *cfg)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * bindings/virtio/mmio.yaml. Edge rising, as kvmtool and Firecracker
+ * declare it: KVM's irqfd pulses the line, and the driver's handler reads
+ * InterruptStatus. DMA is cache-coherent: the device is pinvm reading RAM.
+ */
+static int dtb_add_virtio(void *fdt, const struct dtb_config *cfg, unsigned int n)
+{
+	uint64_t base = cfg->virtio_base + n * cfg->virtio_size;
+	const uint64_t reg[] = { base, cfg->virtio_size };
+	const uint32_t irq[] = { DTB_GIC_SPI, cfg->virtio_spi + n, DTB_IRQ_EDGE_RISING };
+	char name[32];
+
+	snprintf(name, sizeof(name), "virtio@%llx", (unsigned long long)base);
+	DTB_TRY(fdt_begin_node(fdt, name));
+	DTB_TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	DTB_TRY(dtb_prop_u64s(fdt, "reg", reg, 2));
+	DTB_TRY(dtb_prop_u32s(fdt, "interrupts", irq, 3));
+	DTB_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
 static int dtb_add_root(void *fdt, const struct dtb_config *cfg)
 {
 	DTB_TRY(fdt_begin_node(fdt, ""));
@@ -266,6 +288,8 @@ static int dtb_add_root(void *fdt, const struct dtb_config *cfg)
 	DTB_TRY(dtb_add_intc(fdt, cfg));
 	DTB_TRY(dtb_add_timer(fdt, cfg));
 	DTB_TRY(dtb_add_uart(fdt, cfg));
+	for (unsigned int n = 0; n < cfg->nr_virtio; n++)
+		DTB_TRY(dtb_add_virtio(fdt, cfg, n));
 
 	return fdt_end_node(fdt);
 }
@@ -309,6 +333,13 @@ static int dtb_check_config(const struct dtb_config *cfg)
 	/* SPIs are INTIDs 32..1019 */
 	if (cfg->uart_spi > 1019 - 32)
 		return -EINVAL;
+	if (cfg->nr_virtio) {
+		if (cfg->nr_virtio > 32 || !cfg->virtio_size ||
+		    cfg->virtio_size > UINT64_MAX / cfg->nr_virtio ||
+		    !dtb_range_ok(cfg->virtio_base, cfg->nr_virtio * cfg->virtio_size) ||
+		    cfg->virtio_spi > 1019 - 32 - (cfg->nr_virtio - 1))
+			return -EINVAL;
+	}
 
 	/* An initrd, if any, is non-empty and lies in RAM. */
 	if ((cfg->initrd_start || cfg->initrd_end) &&

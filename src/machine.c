@@ -83,6 +83,9 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 	conwatch_init(&m->watch, log, cfg->watch.on_panic, machine_watch_stop, m);
 	mmio_init(&m->mmio, machine_unmapped, m);
 	power_init(&m->power, cfg->nr_cpus);
+	for (unsigned int i = 0; i < cfg->nr_disks && i < LAYOUT_MAX_DISKS; i++)
+		disk_init(&m->disks[i], cfg->disks[i].path, cfg->disks[i].ro, i);
+	m->nr_disks = cfg->nr_disks < LAYOUT_MAX_DISKS ? cfg->nr_disks : LAYOUT_MAX_DISKS;
 	runloop_init(m);
 }
 
@@ -129,6 +132,12 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 
 	if (r)
 		return r;
+	/* Disk images next, opened and locked before /dev/kvm (and before privileges go). */
+	for (unsigned int i = 0; i < m->nr_disks; i++) {
+		r = disk_open(&m->disks[i], why, why_size);
+		if (r)
+			return r;
+	}
 	r = machine_open_host(&m->host, why, why_size);
 	if (r)
 		return r;
@@ -484,6 +493,23 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		log_say(why, why_size, "cannot initialise the vGIC: %s", strerror(-r));
 		return r;
 	}
+	/* Disks: irqfds need the initialised vGIC. */
+	m->ram_view = (struct virtq_mem){ .hva = m->vm.ram, .gpa = m->vm.ram_base,
+					  .size = m->vm.ram_size };
+	for (unsigned int i = 0; i < m->nr_disks; i++) {
+		uint64_t base = LAYOUT_VIRTIO_BASE + i * LAYOUT_VIRTIO_SIZE;
+
+		r = disk_attach(&m->disks[i], m->vm.vm_fd, base, LAYOUT_VIRTIO_SPI + i,
+				&m->ram_view, why, why_size);
+		if (!r)
+			r = mmio_register(&m->mmio, base, LAYOUT_VIRTIO_SIZE, disk_mmio, &m->disks[i]);
+		if (r) {
+			if (r == -EEXIST || r == -ENOSPC)
+				log_say(why, why_size, "cannot map disk %s: %s", m->disks[i].name,
+					strerror(-r));
+			return r;
+		}
+	}
 	r = boot_build_dtb(m, why, why_size);
 	if (r)
 		return r;
@@ -505,11 +531,17 @@ void machine_get_info(struct machine *m, struct machine_info *ret)
 	ret->psci_impl = m->psci_impl;
 	ret->console_dropped = m->conout ? conout_dropped(m->conout) : 0;
 	conwatch_get_info(&m->watch, &ret->console);
+	ret->nr_disks = m->nr_disks;
+	ret->disks = m->disks;
 }
 
 void machine_close(struct machine *m)
 {
 	uartio_destroy(&m->uartio);
+	/* The I/O threads end before the RAM they read goes. */
+	for (unsigned int i = 0; i < m->nr_disks; i++)
+		disk_close(&m->disks[i]);
+	m->nr_disks = 0;
 	for (unsigned int i = 0; i < m->nr_vcpus; i++)
 		vcpu_destroy(&m->vcpus[i]);
 	m->nr_vcpus = 0;

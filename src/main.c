@@ -79,6 +79,8 @@ static void usage_run(FILE *out)
 		"  -p, --cmdline STR        kernel command line (/chosen/bootargs)\n"
 		"  -c, --cpus N             vCPUs (default 1)\n"
 		"  -m, --mem SIZE           RAM, suffix K, M, G (default 256M)\n"
+		"      --disk FILE[,ro]     a raw disk image as virtio-blk (repeatable: vda, vdb,\n"
+		"                           ... in order); ,ro read-only; locked while in use\n"
 		"      --mem-merge          let the host's KSM merge guest RAM with other\n"
 		"                           processes' (off by default: a side channel)\n"
 		"      --gic auto|v2|v3     interrupt controller (default auto: v3, else v2)\n"
@@ -148,7 +150,7 @@ enum {
 	OPT_GIC = 0x100, OPT_PSCI, OPT_ON_RESET, OPT_MAX_RESETS, OPT_NO_SUSPEND,
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
 	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI, OPT_MEM_MERGE, OPT_CONSOLE_LOG,
-	OPT_CONSOLE_LOG_TIMESTAMPS, OPT_ON_PANIC, OPT_PASS_ON, OPT_FAIL_ON,
+	OPT_CONSOLE_LOG_TIMESTAMPS, OPT_ON_PANIC, OPT_PASS_ON, OPT_FAIL_ON, OPT_DISK,
 };
 
 /*
@@ -185,6 +187,39 @@ static int add_pattern(struct conwatch_config *w, enum verdict_result kind, cons
 static const char *arg_user;
 static bool arg_no_seccomp;
 
+/*
+ * --disk FILE[,ro|,rw]: the text after the last comma is the mode when
+ * there is a comma at all (a file name with a comma in it takes ",rw").
+ */
+static int add_disk(struct machine_config *cfg, const char *arg)
+{
+	const char *comma = strrchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	char *path;
+	bool ro = false;
+
+	if (cfg->nr_disks == LAYOUT_MAX_DISKS)
+		return usage_error("--disk: more than %d disks", LAYOUT_MAX_DISKS);
+	if (comma) {
+		if (!strcmp(comma + 1, "ro"))
+			ro = true;
+		else if (strcmp(comma + 1, "rw"))
+			return usage_error("--disk %s: '%s' is not ro or rw (FILE[,ro])", arg, comma + 1);
+	}
+	if (!len)
+		return usage_error("--disk: empty file name");
+	/* The argument stays as it is: the matrix passes RUN-OPTIONS on unchanged. */
+	path = strndup(arg, len);
+	if (!path) {
+		pr_err("out of memory");
+		return EXIT_START;
+	}
+	cfg->disks[cfg->nr_disks].path = path;
+	cfg->disks[cfg->nr_disks].ro = ro;
+	cfg->nr_disks++;
+	return 0;
+}
+
 static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			  const char **event_log, bool *quiet)
 {
@@ -214,6 +249,7 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
 		{ "pass-on", required_argument, NULL, OPT_PASS_ON },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -375,6 +411,11 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		case OPT_FAIL_ON:
 			rc = add_pattern(&cfg->watch, c == OPT_PASS_ON ? VERDICT_PASS : VERDICT_FAIL,
 					 c == OPT_PASS_ON ? "--pass-on" : "--fail-on", optarg);
+			if (rc)
+				return rc;
+			break;
+		case OPT_DISK:
+			rc = add_disk(cfg, optarg);
 			if (rc)
 				return rc;
 			break;
@@ -628,6 +669,25 @@ static int run_drop_privileges(const struct caps_user *user, char *why, size_t w
 	return r;
 }
 
+/* The start record's "disks" field: name, path, read-only, bytes of each (none: ""). */
+static void start_disks_json(const struct machine_info *mi, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < mi->nr_disks && n < size; i++) {
+		const struct disk *d = &mi->disks[i];
+		char path[512];
+
+		n += (size_t)snprintf(buf + n, size - n, "%s{\"name\":\"%s\",\"path\":%s,\"ro\":%s,\"bytes\":%" PRIu64 "}",
+				      i ? "," : ",\"disks\":[", d->name,
+				      evlog_json_str(d->path, path, sizeof(path)),
+				      d->ro ? "true" : "false", d->size);
+	}
+	if (n && n + 2 < size)
+		snprintf(buf + n, size - n, "]");
+}
+
 /* The exit record of a run that could not start or go on, and the message. */
 static int run_error(struct evlog *log, int status, const char *why)
 {
@@ -650,6 +710,7 @@ static int cmd_run(int argc, char **argv)
 	char why[512] = "";
 	char ver[16], desc[512], name[128], drop_note[64] = "", dropped_field[48] = "";
 	char oopses[32] = "";
+	static char disks_field[LAYOUT_MAX_DISKS * 600];
 	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;
@@ -735,10 +796,11 @@ static int cmd_run(int argc, char **argv)
 
 	psci_version_str(mi.psci_version, ver, sizeof(ver));
 	impl = mi.psci_impl == PSCI_IMPL_PINVM ? "pinvm" : "kvm";
+	start_disks_json(&mi, disks_field, sizeof(disks_field));
 	evlog_emit(&log, "start", "\"psci\":\"%s\",\"psci_pinned\":%s,\"psci_impl\":\"%s\",\"vcpus\":%u,\"mem\":%" PRIu64
-		   ",\"gic\":\"v%d\",\"host_kernel\":%s", ver,
+		   ",\"gic\":\"v%d\",\"host_kernel\":%s%s", ver,
 		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", impl, cfg.nr_cpus, cfg.ram_size,
-		   mi.gic_version, evlog_json_str(mi.host_release, name, sizeof(name)));
+		   mi.gic_version, evlog_json_str(mi.host_release, name, sizeof(name)), disks_field);
 
 	r = runloop_run(&m, &stop, why, sizeof(why));
 	machine_get_info(&m, &mi);

@@ -457,6 +457,28 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 	return r;
 }
 
+/*
+ * The boot is over (its vCPUs parked, or not within the bound): no disk
+ * takes a new request, the one in flight completes, and every writable
+ * image is fdatasync'ed, whatever ended the boot (a guest's hibernation
+ * image is written without a FLUSH).
+ */
+static void runloop_stop_disks(struct machine *m)
+{
+	for (unsigned int i = 0; i < m->nr_disks; i++) {
+		struct disk *d = &m->disks[i];
+		char path[512];
+		int r = disk_stop(d);
+
+		if (r)
+			pr_warn("disk %s (%s): fdatasync failed: %s: the guest's writes may not be on stable storage",
+				d->name, d->path, strerror(-r));
+		if (r)
+			evlog_emit(m->log, "disk_error", "\"disk\":\"%s\",\"path\":%s,\"error\":\"fdatasync: %s\"",
+				   d->name, evlog_json_str(d->path, path, sizeof(path)), strerror(-r));
+	}
+}
+
 /* The event-log record of a boot's stop. */
 static void runloop_log_stop(struct machine *m, const struct stop *s)
 {
@@ -579,12 +601,22 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 	conwatch_set_wake_fd(&m->watch, m->stop_efd);
 	console_open(&con, cfg->console_none ? -1 : STDIN_FILENO);
 
-	r = runloop_start_threads(m, why, why_size);
+	/* The disks' I/O threads, then the vCPUs'. */
+	for (unsigned int i = 0; i < m->nr_disks && !r; i++) {
+		r = disk_start(&m->disks[i]);
+		if (r)
+			log_say(why, why_size, "cannot start the I/O thread of disk %s: %s",
+				m->disks[i].name, strerror(-r));
+	}
+	if (!r)
+		r = runloop_start_threads(m, why, why_size);
 	while (!r) {
 		struct stop *s = &m->stop;
 
 		runloop_begin_boot(m);
 		r = runloop_events(m, sig_fd, timer_fd, &con);
+		/* Every stop: the queues stop, the request in flight ends, writable images synced. */
+		runloop_stop_disks(m);
 		if (r) {
 			log_say(why, why_size, "vCPU threads did not stop within %d ms",
 				RUNLOOP_PARK_TIMEOUT_MS);

@@ -78,7 +78,8 @@ static const uint32_t sandbox_process_ioctls[] = {
 /* Syscalls allowed whatever their arguments. */
 static const uint32_t sandbox_process_plain[] = {
 	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
-	__NR_fsync,
+	__NR_fsync, __NR_fdatasync,	/* disks: fdatasync at every stop */
+	__NR_preadv, __NR_pwritev,	/* disks' I/O threads */
 	__NR_set_robust_list, __NR_rseq,
 	__NR_munmap, __NR_madvise, __NR_brk, __NR_mremap,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
@@ -130,6 +131,25 @@ static const uint32_t sandbox_conout_ioctls[] = {
 
 static const uint32_t sandbox_conout_plain[] = {
 	__NR_write, __NR_futex, __NR_ppoll,
+	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_clock_gettime,
+	__NR_getpid, __NR_gettid,
+	__NR_exit, __NR_exit_group,
+};
+
+/*
+ * A disk's I/O thread (disk.c): waits on its eventfds (ppoll, read),
+ * preadv/pwritev/fdatasync on its image, the irqfd it writes, its lock,
+ * the SIGSYS report's calls; no allocation, no open, no ioctl but the
+ * report's TCSETS.
+ */
+static const uint32_t sandbox_disk_ioctls[] = {
+	TCSETS,				/* the SIGSYS report restores the terminal */
+};
+
+static const uint32_t sandbox_disk_plain[] = {
+	__NR_read, __NR_write, __NR_futex, __NR_ppoll,
+	__NR_preadv, __NR_pwritev, __NR_fdatasync,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
 	__NR_clock_gettime,
 	__NR_getpid, __NR_gettid,
@@ -309,6 +329,11 @@ static const struct sandbox_rule sandbox_conout_rules[] = {
 	{ __NR_madvise, 0, 1, { SANDBOX_IN(2, sandbox_dontneed) } },
 };
 
+static const struct sandbox_rule sandbox_disk_rules[] = {
+	/* glibc gives a thread stack's pages back when the thread ends. */
+	{ __NR_madvise, 0, 1, { SANDBOX_IN(2, sandbox_dontneed) } },
+};
+
 struct sandbox_policy {
 	const uint32_t *ioctls, *plain;
 	const struct sandbox_rule *rules;
@@ -325,6 +350,7 @@ static const struct sandbox_policy sandbox_policies[SANDBOX_NR_CLASSES] = {
 	[SANDBOX_VCPU] = SANDBOX_POLICY(sandbox_vcpu_ioctls, sandbox_vcpu_plain, sandbox_vcpu_rules),
 	[SANDBOX_CONOUT] = SANDBOX_POLICY(sandbox_conout_ioctls, sandbox_conout_plain,
 					  sandbox_conout_rules),
+	[SANDBOX_DISK] = SANDBOX_POLICY(sandbox_disk_ioctls, sandbox_disk_plain, sandbox_disk_rules),
 };
 
 struct sandbox_prog {

@@ -33,6 +33,10 @@ struct dtb_config {
 	uint32_t uart_clock;		/* clock-frequency of the 16550, Hz */
 	/* PSCI_VERSION(maj,min) value: 0x1 = 0.1, 0x2 = 0.2, 0x10000 = 1.0 ... */
 	uint32_t psci_version;
+	/* virtio-mmio devices: nr_virtio windows of virtio_size from virtio_base, SPIs from virtio_spi */
+	unsigned int nr_virtio;
+	uint64_t virtio_base, virtio_size;
+	unsigned int virtio_spi;
 	const char *bootargs;		/* NULL or "" = no bootargs property */
 	uint64_t initrd_start, initrd_end;	/* both 0 = no initrd */
 };
@@ -58,13 +62,16 @@ struct dtb_config {
  *   /timer  "arm,armv8-timer", 4 PPIs (13,14,11,10), level-low (GICv2: plus
  *      the CPU mask in bits 8-15), always-on
  *   /serial@<base>  "ns16550a", reg, interrupts SPI level-high, clock-frequency
+ *   /virtio@<base + n * size>  (n < nr_virtio, in order) "virtio,mmio", reg,
+ *      interrupts SPI virtio_spi + n edge-rising, dma-coherent
  * The result decompiles with dtc without warnings, as the golden dtb/<case>.dts
  * files show (tests/unit/check_dtb.c, docs/device-tree.md).
  *
  * Returns: 0; -ENOSPC blob does not fit in @size; -EINVAL bad config (no
  * CPUs or more than LAYOUT_MAX_VCPUS, mpidr NULL, two CPUs with the same
  * affinity, gic not 2/3, a PSCI version other than 0.1/0.2/1.x, an empty or
- * wrapping RAM/UART/GIC range, uart_spi above 987, an initrd that is empty
+ * wrapping RAM/UART/GIC range, uart_spi above 987, more than 32 virtio windows, one that wraps or whose
+ * SPI is above 987, an initrd that is empty
  * or not inside RAM) or any other libfdt error.
  */
 int dtb_build(const struct dtb_config *cfg, void *buf, size_t size);

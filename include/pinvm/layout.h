@@ -7,6 +7,8 @@
  *               | (unmapped: reads 0)         |
  *   0x0100_0000 | UART 16550A "ns16550a"      | 0x100 bytes, SPI 0 (kvmtool: 8250 @ 0x1000000)
  *               | (unmapped)                  |
+ *   0x0300_0000 | virtio-mmio, one per --disk | 0x200 bytes each, SPI 1, 2, ... (kvmtool's windows)
+ *               | (unmapped)                  |
  *               | GICv3 redistributors        | 128 KiB per vCPU, just below the distributor
  *   0x3fff_0000 | GIC distributor (64 KiB)    | ends at 1 GiB
  *               |   GICv2 CPU interface below | 0x3ffd_0000 (8 KiB)
@@ -25,6 +27,16 @@
 /* SPI number (GIC INTID 32 + n); the DT uses the SPI number */
 #define LAYOUT_UART_SPI		0
 #define LAYOUT_UART_CLOCK_HZ	1843200	/* the "clock-frequency" of the UART node: 16550A divisors */
+
+/*
+ * virtio-mmio devices (--disk, in order: vda, vdb, ...): 0x200-byte windows
+ * from 0x300_0000, as kvmtool places its virtio-mmio devices; SPI 1 + n,
+ * edge rising.
+ */
+#define LAYOUT_VIRTIO_BASE	0x03000000ULL
+#define LAYOUT_VIRTIO_SIZE	0x200ULL
+#define LAYOUT_VIRTIO_SPI	1
+#define LAYOUT_MAX_DISKS	16
 
 /*
  * Interrupts of the vGIC: 32 private (SGIs, PPIs) + 32 SPIs, the least KVM
@@ -54,5 +66,9 @@
 #define LAYOUT_MAX_VCPUS	512
 
 _Static_assert(32 + LAYOUT_UART_SPI < LAYOUT_GIC_NR_IRQS, "the UART's SPI must exist in the vGIC");
+_Static_assert(32 + LAYOUT_VIRTIO_SPI + LAYOUT_MAX_DISKS <= LAYOUT_GIC_NR_IRQS,
+	       "every disk's SPI must exist in the vGIC");
+_Static_assert(LAYOUT_VIRTIO_BASE + LAYOUT_MAX_DISKS * LAYOUT_VIRTIO_SIZE <= 0x3bff0000ULL,
+	       "the virtio windows stay below the lowest redistributor");
 
 #endif

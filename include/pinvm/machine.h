@@ -21,6 +21,7 @@
 #include <pthread.h>
 
 #include "pinvm/conwatch.h"
+#include "pinvm/disk.h"
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
 #include "pinvm/gic.h"
@@ -42,6 +43,12 @@ enum psci_impl {
 };
 
 struct conout;
+
+/* --disk FILE[,ro] */
+struct machine_disk {
+	const char *path;
+	bool ro;
+};
 
 struct machine_config {
 	const char *kernel_path;
@@ -65,6 +72,8 @@ struct machine_config {
 	const struct fwprofile *fw_profile;	/* replay: applied on every (re)boot; NULL: none */
 	bool fw_record;			/* record the firmware view into machine.fw_recorded */
 	struct conwatch_config watch;	/* console log, panics, --pass-on/--fail-on */
+	struct machine_disk disks[LAYOUT_MAX_DISKS];	/* vda, vdb, ... in order */
+	unsigned int nr_disks;
 };
 
 struct machine {
@@ -96,6 +105,11 @@ struct machine {
 	int out_fd;			/* guest console output, -1 = discard */
 	struct conout *conout;		/* its ring and writer thread (runloop_run), NULL: none */
 	struct conwatch watch;		/* the console log and verdict, fed by the output */
+
+	/* disks (disk.c): opened in machine_open(), attached in machine_setup() */
+	struct disk disks[LAYOUT_MAX_DISKS];
+	unsigned int nr_disks;		/* disk_init()ed */
+	struct virtq_mem ram_view;	/* guest RAM as the devices see it */
 
 	/* images, loaded once, copied into RAM on every (re)boot (boot.c) */
 	void *kernel;
@@ -136,6 +150,8 @@ struct machine_info {
 	enum psci_impl psci_impl;
 	uint64_t console_dropped;	/* guest output that never reached stdout (conout.h) */
 	struct conwatch_info console;	/* oopses, panics, console-log errors */
+	unsigned int nr_disks;
+	const struct disk *disks;	/* nr_disks */
 };
 
 /**

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <pthread.h>
 
-#define MMIO_MAX_REGIONS	8
+#define MMIO_MAX_REGIONS	24	/* the UART and LAYOUT_MAX_DISKS disks, with room */
 #define MMIO_UNMAPPED_LOG_MAX	64
 
 /* len is 1, 2, 4 or 8; data is little-endian bytes as in kvm_run.mmio */

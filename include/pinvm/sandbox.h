@@ -35,6 +35,7 @@ enum sandbox_class {
 	SANDBOX_PROCESS,	/* every thread: sandbox_install() */
 	SANDBOX_VCPU,		/* a vCPU thread, on top: KVM_RUN and its exits */
 	SANDBOX_CONOUT,		/* the console output thread, on top: write to stdout */
+	SANDBOX_DISK,		/* a disk's I/O thread, on top: its image and eventfds */
 	SANDBOX_NR_CLASSES,
 };
 

@@ -183,7 +183,7 @@ static int count_subnodes(const char *path)
 
 /* ---- per-node checks ---- */
 
-static void check_root(void)
+static void check_root(unsigned int nr_virtio)
 {
 	uint32_t phandle = fdt_get_phandle(blob, node("/intc@3fff0000"));
 
@@ -193,8 +193,8 @@ static void check_root(void)
 	ck_assert_uint_ne(phandle, 0);
 	assert_cell("/", "interrupt-parent", phandle);
 	ck_assert_int_eq(fdt_node_offset_by_phandle(blob, phandle), node("/intc@3fff0000"));
-	/* chosen, memory, cpus, psci, intc, timer, uart: nothing else */
-	ck_assert_int_eq(count_subnodes("/"), 7);
+	/* chosen, memory, cpus, psci, intc, timer, uart, one virtio per disk: nothing else */
+	ck_assert_int_eq(count_subnodes("/"), 7 + (int)nr_virtio);
 	node("/timer");
 	node("/psci");
 }
@@ -359,7 +359,7 @@ static void check_uart(void)
 static void check_all(const struct dtb_config *cfg)
 {
 	build(cfg);
-	check_root();
+	check_root(cfg->nr_virtio);
 	check_chosen(cfg);
 	check_memory(cfg);
 	check_cpus(cfg);
@@ -658,6 +658,62 @@ START_TEST(test_einval)
 }
 END_TEST
 
+/* @n virtio-mmio windows where pinvm puts them (--disk). */
+static void set_virtio(struct dtb_config *cfg, unsigned int n)
+{
+	cfg->nr_virtio = n;
+	cfg->virtio_base = LAYOUT_VIRTIO_BASE;
+	cfg->virtio_size = LAYOUT_VIRTIO_SIZE;
+	cfg->virtio_spi = LAYOUT_VIRTIO_SPI;
+}
+
+START_TEST(test_virtio)
+{
+	struct dtb_config cfg = make_cfg(2, DTB_GIC_V3, PSCI(1, 1), BOOTARGS, 1);
+	char path[64];
+
+	set_virtio(&cfg, LAYOUT_MAX_DISKS);
+	build(&cfg);
+	for (unsigned int i = 0; i < LAYOUT_MAX_DISKS; i++) {
+		uint64_t base = LAYOUT_VIRTIO_BASE + i * LAYOUT_VIRTIO_SIZE;
+		const fdt32_t *irq;
+		const fdt64_t *reg;
+		int len;
+
+		snprintf(path, sizeof(path), "/virtio@%llx", (unsigned long long)base);
+		assert_str(path, "compatible", "virtio,mmio");
+		reg = prop(path, "reg", &len);
+		ck_assert_int_eq(len, 16);
+		ck_assert_uint_eq(fdt64_to_cpu(reg[0]), base);
+		ck_assert_uint_eq(fdt64_to_cpu(reg[1]), LAYOUT_VIRTIO_SIZE);
+		irq = prop(path, "interrupts", &len);
+		ck_assert_int_eq(len, 12);
+		ck_assert_uint_eq(fdt32_to_cpu(irq[0]), 0);		/* SPI */
+		ck_assert_uint_eq(fdt32_to_cpu(irq[1]), LAYOUT_VIRTIO_SPI + i);
+		ck_assert_uint_eq(fdt32_to_cpu(irq[2]), 1);		/* edge rising */
+		assert_empty(path, "dma-coherent");
+	}
+	/* in --disk order after the UART: vda is the first virtio node */
+	ck_assert_int_gt(fdt_path_offset(blob, "/virtio@3000000"), fdt_path_offset(blob, "/serial@1000000"));
+	ck_assert_int_gt(fdt_path_offset(blob, "/virtio@3000200"), fdt_path_offset(blob, "/virtio@3000000"));
+	/* none without disks */
+	set_virtio(&cfg, 0);
+	build(&cfg);
+	ck_assert_int_lt(fdt_path_offset(blob, "/virtio@3000000"), 0);
+	/* refused: too many, a wrapping range, an SPI beyond 1019 */
+	set_virtio(&cfg, 33);
+	ck_assert_int_eq(dtb_build(&cfg, blob, sizeof(blob)), -EINVAL);
+	set_virtio(&cfg, 2);
+	cfg.virtio_base = UINT64_MAX - LAYOUT_VIRTIO_SIZE;
+	ck_assert_int_eq(dtb_build(&cfg, blob, sizeof(blob)), -EINVAL);
+	set_virtio(&cfg, 2);
+	cfg.virtio_spi = 1019 - 32;
+	ck_assert_int_eq(dtb_build(&cfg, blob, sizeof(blob)), -EINVAL);
+	cfg.virtio_size = 0;
+	ck_assert_int_eq(dtb_build(&cfg, blob, sizeof(blob)), -EINVAL);
+}
+END_TEST
+
 /* ---- golden files ---- */
 
 struct golden {
@@ -667,18 +723,20 @@ struct golden {
 	uint32_t psci;
 	const char *bootargs;
 	int initrd;
+	unsigned int disks;
 };
 
 /* Keep in sync with docs/device-tree.md. */
 static const struct golden goldens[] = {
-	{ "psci-0.1", 2, DTB_GIC_V3, PSCI(0, 1), BOOTARGS, 1 },
-	{ "psci-0.2", 2, DTB_GIC_V3, PSCI(0, 2), BOOTARGS, 1 },
-	{ "psci-1.0", 2, DTB_GIC_V3, PSCI(1, 0), BOOTARGS, 1 },
-	{ "psci-1.1", 2, DTB_GIC_V3, PSCI(1, 1), BOOTARGS, 1 },
-	{ "psci-1.2", 2, DTB_GIC_V3, PSCI(1, 2), BOOTARGS, 1 },
-	{ "psci-1.3", 2, DTB_GIC_V3, PSCI(1, 3), BOOTARGS, 1 },
-	{ "gicv2-1cpu", 1, DTB_GIC_V2, PSCI(1, 1), NULL, 0 },
-	{ "gicv3-4cpu", 4, DTB_GIC_V3, PSCI(1, 1), "console=ttyS0", 0 },
+	{ "psci-0.1", 2, DTB_GIC_V3, PSCI(0, 1), BOOTARGS, 1, 0 },
+	{ "psci-0.2", 2, DTB_GIC_V3, PSCI(0, 2), BOOTARGS, 1, 0 },
+	{ "psci-1.0", 2, DTB_GIC_V3, PSCI(1, 0), BOOTARGS, 1, 0 },
+	{ "psci-1.1", 2, DTB_GIC_V3, PSCI(1, 1), BOOTARGS, 1, 0 },
+	{ "psci-1.2", 2, DTB_GIC_V3, PSCI(1, 2), BOOTARGS, 1, 0 },
+	{ "psci-1.3", 2, DTB_GIC_V3, PSCI(1, 3), BOOTARGS, 1, 0 },
+	{ "gicv2-1cpu", 1, DTB_GIC_V2, PSCI(1, 1), NULL, 0, 0 },
+	{ "gicv3-4cpu", 4, DTB_GIC_V3, PSCI(1, 1), "console=ttyS0", 0, 0 },
+	{ "disks-2", 2, DTB_GIC_V3, PSCI(1, 3), BOOTARGS, 1, 2 },
 };
 
 /*
@@ -720,6 +778,8 @@ START_TEST(test_golden)
 	const struct golden *g = &goldens[_i];
 	struct dtb_config cfg = make_cfg(g->nr_cpus, g->gic, g->psci, g->bootargs, g->initrd);
 	char name[64];
+
+	set_virtio(&cfg, g->disks);
 	char *path, *dts;
 	int r;
 
@@ -756,6 +816,7 @@ static Suite *dtb_suite(void)
 	tcase_add_test(tc, test_aff3);
 	tcase_add_test(tc, test_mpidr_masked);
 	tcase_add_test(tc, test_other_addresses);
+	tcase_add_test(tc, test_virtio);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("seeds");

@@ -461,6 +461,7 @@ END_TEST
  */
 static const long process_allowed[] = {
 	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close, __NR_fsync,
+	__NR_fdatasync, __NR_preadv, __NR_pwritev,
 	__NR_set_robust_list, __NR_rseq, __NR_munmap, __NR_madvise, __NR_brk,
 	__NR_mremap, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
 	__NR_signalfd4, __NR_eventfd2, __NR_timerfd_create, __NR_timerfd_settime,
@@ -482,6 +483,14 @@ static const long conout_allowed[] = {
 	__NR_write, __NR_futex, __NR_ppoll, __NR_rt_sigprocmask, __NR_rt_sigreturn,
 	__NR_restart_syscall, __NR_clock_gettime, __NR_getpid, __NR_gettid, __NR_exit,
 	__NR_exit_group,
+	/* with arguments checked */
+	__NR_ioctl, __NR_madvise,
+};
+
+static const long disk_allowed[] = {
+	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_preadv, __NR_pwritev,
+	__NR_fdatasync, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_clock_gettime, __NR_getpid, __NR_gettid, __NR_exit, __NR_exit_group,
 	/* with arguments checked */
 	__NR_ioctl, __NR_madvise,
 };
@@ -546,6 +555,16 @@ START_TEST(test_conout_every_number)
 }
 END_TEST
 
+START_TEST(test_disk_every_number)
+{
+	check_every_number(SANDBOX_DISK, disk_allowed, sizeof(disk_allowed) / sizeof(disk_allowed[0]));
+	for (size_t i = 0; i < sizeof(disk_allowed) / sizeof(disk_allowed[0]); i++)
+		ck_assert_msg(listed(process_allowed,
+				     sizeof(process_allowed) / sizeof(process_allowed[0]),
+				     disk_allowed[i]), "nr %ld", disk_allowed[i]);
+}
+END_TEST
+
 /* ioctl requests: exactly these are allowed, the high word clear. */
 static const uint32_t process_ioctls[] = {
 	KVM_RUN, KVM_ARM_VCPU_INIT, KVM_SET_DEVICE_ATTR, KVM_GET_DEVICE_ATTR, KVM_GET_ONE_REG,
@@ -604,6 +623,8 @@ END_TEST
 START_TEST(test_conout_ioctls)
 {
 	check_ioctls(SANDBOX_CONOUT, conout_ioctls, sizeof(conout_ioctls) / sizeof(conout_ioctls[0]));
+	/* A disk's I/O thread: the report's TCSETS only, like the console writer. */
+	check_ioctls(SANDBOX_DISK, conout_ioctls, sizeof(conout_ioctls) / sizeof(conout_ioctls[0]));
 }
 END_TEST
 
@@ -760,6 +781,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_process_every_number);
 	tcase_add_test(tc, test_vcpu_every_number);
 	tcase_add_test(tc, test_conout_every_number);
+	tcase_add_test(tc, test_disk_every_number);
 	tcase_add_test(tc, test_process_ioctls);
 	tcase_add_test(tc, test_vcpu_ioctls);
 	tcase_add_test(tc, test_conout_ioctls);

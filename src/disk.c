@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A disk: image, lock, virtio-blk on virtio-mmio, ioeventfd, irqfd, I/O thread (disk.h). */
+#include "pinvm/disk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_mmio.h>
+
+#include "pinvm/log.h"
+#include "pinvm/sandbox.h"
+
+void disk_init(struct disk *d, const char *path, bool ro, unsigned int index)
+{
+	memset(d, 0, sizeof(*d));
+	d->path = path;
+	d->ro = ro;
+	snprintf(d->name, sizeof(d->name), "vd%c", 'a' + (char)(index % 26));
+	d->fd = d->kick_fd = d->irq_fd = d->quit_fd = -1;
+	d->vm_fd = -1;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->idle, NULL);
+}
+
+int disk_open(struct disk *d, char *why, size_t why_size)
+{
+	struct flock fl = {
+		.l_type = d->ro ? F_RDLCK : F_WRLCK,
+		.l_whence = SEEK_SET,	/* start 0, length 0: the whole file, however it grows */
+	};
+	const char *base;
+	struct stat st;
+	int r;
+
+	/* O_NONBLOCK: a FIFO must not block the open (it is refused below). */
+	d->fd = open(d->path, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (d->fd < 0) {
+		r = -errno;
+		if (!d->ro && (r == -EACCES || r == -EROFS || r == -EPERM))
+			log_say(why, why_size, "--disk %s: cannot open it for writing: %s (',ro' attaches it read-only)",
+				d->path, strerror(-r));
+		else
+			log_say(why, why_size, "--disk %s: cannot open it: %s", d->path, strerror(-r));
+		return r;
+	}
+	if (fstat(d->fd, &st) < 0) {
+		r = -errno;
+		log_say(why, why_size, "--disk %s: %s", d->path, strerror(-r));
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_say(why, why_size, "--disk %s: not a regular file (a raw image file is needed)",
+			d->path);
+		return -EINVAL;
+	}
+	if (st.st_size == 0 || st.st_size % VIRTIO_BLK_SECTOR) {
+		log_say(why, why_size, "--disk %s: its size (%" PRIu64 " bytes) is not a positive multiple of 512 bytes",
+			d->path, (uint64_t)st.st_size);
+		return -EINVAL;
+	}
+	if (fcntl(d->fd, F_OFD_SETLK, &fl) < 0) {
+		r = -errno;
+		if (r == -EAGAIN || r == -EACCES) {
+			log_say(why, why_size, "--disk %s: the image is in use: another open file holds a %s lock on it (another pinvm, or this one given it twice; such locks do not name their holder: try fuser or lslocks)",
+				d->path, d->ro ? "write" : "read or write");
+			return -EAGAIN;
+		}
+		log_say(why, why_size, "--disk %s: cannot lock it (F_OFD_SETLK): %s", d->path,
+			strerror(-r));
+		return r;
+	}
+	d->size = (uint64_t)st.st_size;
+	base = strrchr(d->path, '/');
+	virtio_blk_init(&d->blk, d->fd, d->size, d->ro, base ? base + 1 : d->path);
+	return 0;
+}
+
+/* ---- the device model's operations (d->lock held) ---- */
+
+static void disk_op_config(void *opaque, uint64_t offset, uint8_t *data, unsigned int len)
+{
+	struct disk *d = opaque;
+
+	virtio_blk_config_read(&d->blk, offset, data, len);
+}
+
+static void disk_op_quiesce(void *opaque)
+{
+	struct disk *d = opaque;
+
+	d->hold = true;
+	while (d->busy)
+		pthread_cond_wait(&d->idle, &d->lock);
+	d->hold = false;	/* the caller changes the state before it lets go of the lock */
+}
+
+static void disk_op_kick(void *opaque)
+{
+	struct disk *d = opaque;
+	uint64_t one = 1;
+
+	if (d->kick_fd >= 0)
+		(void)!write(d->kick_fd, &one, sizeof(one));
+}
+
+static void disk_op_interrupt(void *opaque)
+{
+	struct disk *d = opaque;
+	uint64_t one = 1;
+
+	if (d->irq_fd >= 0)
+		(void)!write(d->irq_fd, &one, sizeof(one));
+}
+
+static const struct virtio_mmio_ops disk_ops = {
+	.config_read = disk_op_config,
+	.quiesce = disk_op_quiesce,
+	.kick = disk_op_kick,
+	.interrupt = disk_op_interrupt,
+};
+
+int disk_attach(struct disk *d, int vm_fd, uint64_t base, unsigned int spi,
+		const struct virtq_mem *mem, char *why, size_t why_size)
+{
+	struct kvm_ioeventfd io;
+	struct kvm_irqfd irq;
+	int r;
+
+	d->vm_fd = vm_fd;
+	d->base = base;
+	d->spi = spi;
+	virtio_mmio_init(&d->t, VIRTIO_ID_BLOCK, virtio_blk_features(&d->blk), mem, &disk_ops, d);
+	d->attached = true;
+	d->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	d->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	d->quit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->kick_fd < 0 || d->irq_fd < 0 || d->quit_fd < 0) {
+		r = -errno;
+		log_say(why, why_size, "disk %s: cannot create eventfds: %s", d->name, strerror(-r));
+		return r;
+	}
+	if (vm_fd < 0)
+		return 0;	/* no VM (unit tests): the eventfds are driven directly */
+	/* QueueNotify of queue 0 signals the I/O thread without an exit. */
+	memset(&io, 0, sizeof(io));
+	io.addr = base + VIRTIO_MMIO_QUEUE_NOTIFY;
+	io.len = 4;
+	io.datamatch = 0;
+	io.fd = d->kick_fd;
+	io.flags = KVM_IOEVENTFD_FLAG_DATAMATCH;
+	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0) {
+		r = -errno;
+		log_say(why, why_size, "disk %s: KVM_IOEVENTFD: %s", d->name, strerror(-r));
+		return r;
+	}
+	d->ioeventfd = true;
+	/* api.rst: on arm64 an irqfd's gsi is the SPI number (INTID - 32). */
+	memset(&irq, 0, sizeof(irq));
+	irq.fd = (uint32_t)d->irq_fd;
+	irq.gsi = spi;
+	if (ioctl(vm_fd, KVM_IRQFD, &irq) < 0) {
+		r = -errno;
+		log_say(why, why_size, "disk %s: KVM_IRQFD: %s", d->name, strerror(-r));
+		return r;
+	}
+	d->irqfd = true;
+	return 0;
+}
+
+void disk_mmio(void *opaque, uint64_t offset, uint8_t *data, unsigned int len, bool is_write)
+{
+	struct disk *d = opaque;
+
+	pthread_mutex_lock(&d->lock);
+	virtio_mmio_access(&d->t, offset, data, len, is_write);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* ---- the I/O thread ---- */
+
+/* Serve the queue until it is empty, stopped, held or broken (d->lock held; dropped around each request). */
+static void disk_serve_locked(struct disk *d)
+{
+	struct virtq *q = &d->t.vq;
+
+	while (!d->stopped && !d->hold && virtio_mmio_live(&d->t)) {
+		uint32_t len = 0;
+		bool notify;
+		int r;
+
+		/* Only the I/O thread touches the ring indexes; a reset waits for busy to clear. */
+		d->busy = true;
+		pthread_mutex_unlock(&d->lock);
+		r = virtq_pop(q, &d->chain);
+		if (r == 1)
+			len = virtio_blk_request(&d->blk, &d->chain);
+		if (r == 1 || r == -EBADMSG)
+			virtq_push(q, d->chain.head, len);
+		notify = r != 0 && r != -EPROTO && virtq_want_interrupt(q);
+		pthread_mutex_lock(&d->lock);
+		d->busy = false;
+		pthread_cond_broadcast(&d->idle);
+		if (r == 0)
+			break;
+		if (r == -EPROTO) {
+			virtio_mmio_fail(&d->t);
+			break;
+		}
+		virtio_mmio_used(&d->t, notify);
+	}
+}
+
+static void *disk_thread(void *arg)
+{
+	struct disk *d = arg;
+	/* Its own seccomp filter (a no-op without the process one); without it, no I/O. */
+	int r = sandbox_install_thread(SANDBOX_DISK);
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = d->kick_fd, .events = POLLIN },
+			{ .fd = d->quit_fd, .events = POLLIN },
+		};
+		uint64_t n;
+
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		(void)!read(d->kick_fd, &n, sizeof(n));
+		if (r)
+			continue;
+		pthread_mutex_lock(&d->lock);
+		disk_serve_locked(d);
+		pthread_mutex_unlock(&d->lock);
+	}
+	return NULL;
+}
+
+int disk_start(struct disk *d)
+{
+	sigset_t all, old;
+	int r;
+
+	if (d->started)
+		return -EALREADY;
+	/* Stop signals belong to the event loop's signalfd. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&d->thread, NULL, disk_thread, d);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r)
+		return -r;
+	d->started = true;
+	return 0;
+}
+
+void disk_reset(struct disk *d)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->attached)
+		virtio_mmio_reset(&d->t);
+	d->stopped = false;
+	pthread_mutex_unlock(&d->lock);
+}
+
+int disk_stop(struct disk *d)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&d->lock);
+	d->stopped = true;
+	while (d->busy)
+		pthread_cond_wait(&d->idle, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+	/* The guest's writes reach the disk even without its FLUSH (a hibernation image has none). */
+	if (d->fd >= 0 && !d->ro) {
+		d->syncs++;
+		if (fdatasync(d->fd) < 0) {
+			r = -errno;
+			d->sync_error = r;
+		}
+	}
+	return r;
+}
+
+static void disk_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		(void)close(*fd);
+	*fd = -1;
+}
+
+void disk_close(struct disk *d)
+{
+	uint64_t one = 1;
+
+	if (d->started) {
+		(void)!write(d->quit_fd, &one, sizeof(one));
+		pthread_join(d->thread, NULL);
+		d->started = false;
+	}
+	/*
+	 * The irqfd and ioeventfd go with the VM (closing it releases them);
+	 * the run phase's filter does not allow their ioctls anyway.
+	 */
+	d->irqfd = d->ioeventfd = false;
+	disk_close_fd(&d->kick_fd);
+	disk_close_fd(&d->irq_fd);
+	disk_close_fd(&d->quit_fd);
+	if (d->fd >= 0)
+		(void)close(d->fd);
+	d->fd = -1;
+	pthread_cond_destroy(&d->idle);
+	pthread_mutex_destroy(&d->lock);
+}

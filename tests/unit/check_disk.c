@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * disk: opening (every refusal with its message: missing, directory, empty,
+ * not whole sectors, read-only file for a writable disk, an image another
+ * open file has locked); the whole device with its I/O thread over a fake
+ * guest RAM and no VM: requests served in order from a kick with an
+ * interrupt, a reset while requests keep coming, a stop that syncs a
+ * writable image (and not a read-only one), a restart that serves again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/virtio_blk.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+
+#include "harness.h"
+#include "pinvm/disk.h"
+#include "virtio_fake.h"
+
+static char *dir, *img;
+static char why[512];
+static struct disk d, d2;
+static struct fake *f;
+
+static void setup(void)
+{
+	uint8_t buf[64 * 512];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i / 512 + 1);
+	dir = harness_tmpdir();
+	img = harness_path(dir, "disk.img");
+	ck_assert_int_eq(harness_write_file(img, buf, sizeof(buf)), 0);
+	f = aligned_alloc(4096, sizeof(*f));
+	ck_assert_ptr_nonnull(f);
+	fake_init(f);
+	why[0] = '\0';
+}
+
+static void teardown(void)
+{
+	harness_rmtree(dir);
+	free(img);
+	free(dir);
+	free(f);
+}
+
+static int open_one(struct disk *x, const char *path, bool ro)
+{
+	disk_init(x, path, ro, 0);
+	return disk_open(x, why, sizeof(why));
+}
+
+START_TEST(test_open_refusals)
+{
+	char *p = harness_path(dir, "missing.img");
+
+	ck_assert_int_eq(open_one(&d, p, false), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(why, "cannot open it: No such file"));
+	disk_close(&d);
+	ck_assert_int_eq(open_one(&d, dir, true), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "not a regular file"));
+	disk_close(&d);
+	free(p);
+	p = harness_path(dir, "odd.img");
+	ck_assert_int_eq(harness_write_file(p, "x", 1), 0);
+	ck_assert_int_eq(open_one(&d, p, false), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "(1 bytes) is not a positive multiple of 512"));
+	disk_close(&d);
+	ck_assert_int_eq(harness_write_file(p, "", 0), 0);
+	ck_assert_int_eq(open_one(&d, p, false), -EINVAL);
+	disk_close(&d);
+	free(p);
+	/* a read-only file for a writable disk (root may write it anyway) */
+	if (geteuid() != 0) {
+		ck_assert_int_eq(chmod(img, 0444), 0);
+		ck_assert_int_eq(open_one(&d, img, false), -EACCES);
+		ck_assert_ptr_nonnull(strstr(why, "',ro' attaches it read-only"));
+		disk_close(&d);
+		ck_assert_int_eq(open_one(&d, img, true), 0);
+		disk_close(&d);
+	}
+}
+END_TEST
+
+START_TEST(test_locks)
+{
+	/* rw + rw, rw + ro, ro + rw: in use; ro + ro: shared */
+	static const bool pairs[][2] = { { false, false }, { false, true }, { true, false } };
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		ck_assert_int_eq(open_one(&d, img, pairs[i][0]), 0);
+		ck_assert_int_eq(open_one(&d2, img, pairs[i][1]), -EAGAIN);
+		ck_assert_ptr_nonnull(strstr(why, "the image is in use"));
+		ck_assert_ptr_nonnull(strstr(why, "do not name their holder"));
+		disk_close(&d2);
+		disk_close(&d);
+	}
+	ck_assert_int_eq(open_one(&d, img, true), 0);
+	ck_assert_int_eq(open_one(&d2, img, true), 0);
+	disk_close(&d2);
+	disk_close(&d);
+	/* closed: free again */
+	ck_assert_int_eq(open_one(&d, img, false), 0);
+	disk_close(&d);
+}
+END_TEST
+
+static uint32_t rd(uint64_t off)
+{
+	uint32_t v;
+
+	disk_mmio(&d, off, (uint8_t *)&v, 4, false);
+	return v;
+}
+
+static void wr(uint64_t off, uint32_t v)
+{
+	disk_mmio(&d, off, (uint8_t *)&v, 4, true);
+}
+
+static void driver_up(void)
+{
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1U << VIRTIO_BLK_F_FLUSH);
+	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_FEATURES_OK);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(VIRTIO_MMIO_QUEUE_NUM, 8);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)FAKE_DESC);
+	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(FAKE_DESC >> 32));
+	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)FAKE_AVAIL);
+	wr(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)FAKE_USED);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+/* Request @slot (descriptors 3*slot..+2): @type at @sector, 512 bytes at buffer @slot. */
+static void request(uint16_t slot, uint32_t type, uint64_t sector)
+{
+	uint64_t h = FAKE_BUF + 0x40 * slot, data = FAKE_BUF + 0x1000 + 512 * slot;
+	uint64_t st = FAKE_BUF + 0x800 + slot;
+	uint8_t *hp = fake_ptr(f, h);
+	uint16_t i = (uint16_t)(3 * slot);
+
+	memset(hp, 0, 16);
+	memcpy(hp, &type, 4);
+	memcpy(hp + 8, &sector, 8);
+	*(uint8_t *)fake_ptr(f, st) = 0xee;
+	fake_desc(f, i, h, 16, VRING_DESC_F_NEXT, i + 1);
+	fake_desc(f, i + 1, data, 512,
+		  VRING_DESC_F_NEXT | (type == VIRTIO_BLK_T_IN ? VRING_DESC_F_WRITE : 0), i + 2);
+	fake_desc(f, i + 2, st, 1, VRING_DESC_F_WRITE, 0);
+	fake_avail(f, 8, i);
+}
+
+static void kick(void)
+{
+	uint64_t one = 1;
+
+	ck_assert_int_eq(write(d.kick_fd, &one, 8), 8);
+}
+
+/* Wait (at most 10 s) until the used index is @n and an interrupt came. */
+static void wait_used(uint16_t n)
+{
+	for (int i = 0; i < 10000 && fake_used_idx(f) != n; i++)
+		usleep(1000);
+	ck_assert_uint_eq(fake_used_idx(f), n);
+}
+
+static void attach_and_start(bool ro)
+{
+	ck_assert_int_eq(open_one(&d, img, ro), 0);
+	ck_assert_int_eq(disk_attach(&d, -1, 0x3000000, 1, &f->mem, why, sizeof(why)), 0);
+	ck_assert_int_eq(disk_start(&d), 0);
+}
+
+START_TEST(test_io_thread)
+{
+	struct pollfd pfd;
+	uint64_t n;
+
+	attach_and_start(false);
+	driver_up();
+	request(0, VIRTIO_BLK_T_IN, 5);
+	request(1, VIRTIO_BLK_T_OUT, 7);
+	kick();
+	wait_used(2);
+	ck_assert_uint_eq(*(uint8_t *)fake_ptr(f, FAKE_BUF + 0x800), VIRTIO_BLK_S_OK);
+	ck_assert_uint_eq(*(uint8_t *)fake_ptr(f, FAKE_BUF + 0x1000), 6);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & 1, 1);
+	pfd = (struct pollfd){ .fd = d.irq_fd, .events = POLLIN };
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	ck_assert_int_eq(read(d.irq_fd, &n, 8), 8);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, 1);
+
+	/* a reset with requests coming: each is complete or never started */
+	for (int round = 0; round < 50; round++) {
+		fake_init(f);
+		driver_up();
+		for (uint16_t s = 0; s < 2; s++)
+			request(s, VIRTIO_BLK_T_OUT, s);
+		kick();
+		wr(VIRTIO_MMIO_STATUS, 0);	/* returns once nothing is in flight */
+		ck_assert(!d.busy);
+		ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
+		ck_assert_uint_le(fake_used_idx(f), 2);
+	}
+
+	/* a stop: nothing more is served until the reset of a restart; the image is synced */
+	fake_init(f);
+	driver_up();
+	ck_assert_int_eq(disk_stop(&d), 0);
+	ck_assert_uint_eq(d.syncs, 1);
+	request(0, VIRTIO_BLK_T_IN, 1);
+	kick();
+	usleep(100000);
+	ck_assert_uint_eq(fake_used_idx(f), 0);
+	disk_reset(&d);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
+	fake_init(f);
+	driver_up();
+	request(0, VIRTIO_BLK_T_IN, 1);
+	kick();
+	wait_used(1);
+	disk_close(&d);
+}
+END_TEST
+
+START_TEST(test_ro_no_sync)
+{
+	attach_and_start(true);
+	driver_up();
+	request(0, VIRTIO_BLK_T_OUT, 0);
+	kick();
+	wait_used(1);
+	ck_assert_uint_eq(*(uint8_t *)fake_ptr(f, FAKE_BUF + 0x800), VIRTIO_BLK_S_IOERR);
+	ck_assert_int_eq(disk_stop(&d), 0);
+	ck_assert_uint_eq(d.syncs, 0);
+	disk_close(&d);
+}
+END_TEST
+
+START_TEST(test_broken_queue)
+{
+	attach_and_start(false);
+	driver_up();
+	fake_set_avail_idx(f, 100);	/* a jump: the queue breaks, NEEDS_RESET */
+	kick();
+	for (int i = 0; i < 10000 && !(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET); i++)
+		usleep(1000);
+	ck_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & 2, 2);
+	ck_assert_uint_eq(fake_used_idx(f), 0);
+	/* a reset heals it */
+	fake_init(f);
+	driver_up();
+	request(0, VIRTIO_BLK_T_IN, 1);
+	kick();
+	wait_used(1);
+	disk_close(&d);
+}
+END_TEST
+
+static Suite *disk_suite(void)
+{
+	Suite *s = suite_create("disk");
+	TCase *tc = tcase_create("open");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_refusals);
+	tcase_add_test(tc, test_locks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("device");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_io_thread);
+	tcase_add_test(tc, test_ro_no_sync);
+	tcase_add_test(tc, test_broken_queue);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return harness_run(disk_suite());
+}
