@@ -8,7 +8,8 @@
  * orig_sig[10], sig[10] at the very end of the page). The swap area is the
  * whole disk or a partition of an MBR or GPT table.
  *
- * Pure: pread(2) only, every read bounded (at most 4 KiB each, never past
+ * Pure: preadv(2) only (pinvm's seccomp filter allows it), every read
+ * bounded (at most 4 KiB each, never past
  * the image's size; per area 3 signature reads and the header page, so at
  * most about 2,600 reads for a full GPT), no allocation, and any image
  * bytes, hostile ones included, give an answer, never a fault. Never logs.
@@ -44,7 +45,7 @@ struct swsusp_scan {
 
 /**
  * swsusp_scan() - look for a swap area and a hibernation image on a disk.
- * @fd: the disk image, readable (pread; the file offset is not used)
+ * @fd: the disk image, readable (preadv; the file offset is not used)
  * @size: its size in bytes (nothing at or past it is read)
  * @ret: the result; state SWSUSP_NONE when no area was found
  *
@@ -52,7 +53,7 @@ struct swsusp_scan {
  * of an MBR table, or of a GPT table when the MBR is a protective one
  * (type 0xee). Every partition is looked at whatever its type (swapon does
  * not check types); extended partitions are not followed.
- * Returns: 0; -EIO on a read error (errno of pread otherwise: -EBADF...).
+ * Returns: 0; -EIO when the file ends before @size; -errno of preadv (-EBADF...).
  */
 int swsusp_scan(int fd, uint64_t size, struct swsusp_scan *ret);
 
