@@ -20,5 +20,5 @@ want=$(sed -n 's/^PINVM-ROOTFS: expected: \([0-9a-f]*\)$/\1/p' "$OUT")
 [ "$got" = "$want" ] || fail "payload read through ext4: $got, built with $want"
 token=$(sed -n 's/^PINVM-ROOTFS: wrote: \(written-[0-9a-f-]*\)$/\1/p' "$OUT")
 [ -n "$token" ] || fail "the guest wrote nothing"
-grep -q -F "$token" "$WORK/root.ext4" || fail "the image does not hold the line the guest wrote ($token)"
+strings "$WORK/root.ext4" | grep -q -F "$token" || fail "the image does not hold the line the guest wrote ($token)"
 assert_summary 'guest powered off' 0
