@@ -720,7 +720,7 @@ static int hib_scan_after(const struct machine_info *mi, const struct hib_scans 
 	return -1;
 }
 
-/* The start record's "disks" field: name, path, read-only, bytes, swap header of each (none: ""). */
+/* The start record's "disks" field: name, path, ro, bytes, swap header of each (none: ""). */
 static void start_disks_json(const struct machine_info *mi, const struct hib_scans *h,
 			     char *buf, size_t size)
 {
