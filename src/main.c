@@ -1041,7 +1041,7 @@ static int matrix_usage_error(const char *fmt, ...)
  * are refused; *ret_want_pass tells whether --pass-on is among them.
  * Returns: 0; an exit status.
  */
-static int matrix_check_run_opts(int argc, char **argv, bool *ret_want_pass)
+static int matrix_check_run_opts(int argc, char **argv, unsigned int jobs, bool *ret_want_pass)
 {
 	/* the matrix's --console-log first: RUN-OPTIONS' own would replace it */
 	static char console_log[] = "matrix";
@@ -1077,6 +1077,11 @@ static int matrix_check_run_opts(int argc, char **argv, bool *ret_want_pass)
 		return matrix_usage_error("--dump-dtb in RUN-OPTIONS: the matrix runs the guest");
 	if (cfg.fw_profile_path)
 		return matrix_usage_error("--fw-profile in RUN-OPTIONS: a firmware profile pins the PSCI version the matrix varies");
+	/* Runs at once would find each other's lock on a writable image. */
+	for (unsigned int i = 0; i < cfg.nr_disks && jobs > 1; i++)
+		if (!cfg.disks[i].ro)
+			return matrix_usage_error("--disk %s in RUN-OPTIONS with --jobs %u: the runs would share a writable image (add ,ro, or --jobs 1)",
+						  cfg.disks[i].path, jobs);
 	*ret_want_pass = false;
 	for (unsigned int i = 0; i < cfg.watch.npat; i++)
 		if (cfg.watch.pat[i].kind == VERDICT_PASS)
@@ -1242,7 +1247,7 @@ static int cmd_matrix(int argc, char **argv)
 	}
 	job.opts = argv + optind;
 	job.nr_opts = (unsigned int)(argc - optind);
-	r = matrix_check_run_opts(argc - optind, argv + optind, &job.want_pass);
+	r = matrix_check_run_opts(argc - optind, argv + optind, job.jobs, &job.want_pass);
 	if (r)
 		return r;
 	if (quiet)

@@ -273,6 +273,76 @@ START_TEST(test_broken_queue)
 }
 END_TEST
 
+/*
+ * A reset while the I/O thread is inside a request (a 16 MiB read): the
+ * Status = 0 write returns only once that request is complete (its used
+ * element is there) and the thread is idle.
+ */
+START_TEST(test_reset_waits_for_request)
+{
+	const uint64_t big = 16ULL << 20, gpa = 0x80000000ULL;
+	uint8_t *ram = aligned_alloc(4096, big + 0x10000);
+	struct virtq_mem mem = { .hva = ram, .gpa = gpa, .size = big + 0x10000 };
+	struct { uint64_t addr; uint32_t len; uint16_t flags, next; } *desc;
+	uint16_t *avail, *used_idx;
+	uint8_t *hdr;
+	char *bigimg = harness_path(dir, "big.img");
+	int fd;
+
+	ck_assert_ptr_nonnull(ram);
+	memset(ram, 0, 0x10000);
+	fd = open(bigimg, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)big), 0);
+	close(fd);
+	ck_assert_int_eq(open_one(&d, bigimg, false), 0);
+	ck_assert_int_eq(disk_attach(&d, -1, 0x3000000, 1, &mem, why, sizeof(why)), 0);
+	ck_assert_int_eq(disk_start(&d), 0);
+	/* rings at +0x1000, +0x2000, +0x3000; header +0x4000, status +0x4100, data from +0x10000 */
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(VIRTIO_MMIO_QUEUE_NUM, 8);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)(gpa + 0x1000));
+	wr(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)(gpa + 0x2000));
+	wr(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)(gpa + 0x3000));
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_DRIVER_OK);
+	ck_assert(virtio_mmio_live(&d.t));
+	desc = (void *)(ram + 0x1000);
+	avail = (uint16_t *)(ram + 0x2000);
+	used_idx = (uint16_t *)(ram + 0x3002);
+	hdr = ram + 0x4000;
+	memset(hdr, 0, 16);	/* IN, sector 0 */
+	desc[0].addr = gpa + 0x4000;
+	desc[0].len = 16;
+	desc[0].flags = VRING_DESC_F_NEXT;
+	desc[0].next = 1;
+	desc[1].addr = gpa + 0x10000;
+	desc[1].len = (uint32_t)big;
+	desc[1].flags = VRING_DESC_F_NEXT | VRING_DESC_F_WRITE;
+	desc[1].next = 2;
+	desc[2].addr = gpa + 0x4100;
+	desc[2].len = 1;
+	desc[2].flags = VRING_DESC_F_WRITE;
+	avail[2] = 0;
+	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	kick();
+	/* the I/O thread took it (busy is read racily: a test) */
+	for (int i = 0; i < 100000 && !__atomic_load_n(&d.busy, __ATOMIC_RELAXED) &&
+			!__atomic_load_n(used_idx, __ATOMIC_RELAXED); i++)
+		usleep(10);
+	wr(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(__atomic_load_n(used_idx, __ATOMIC_ACQUIRE), 1);
+	ck_assert(!d.busy);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
+	disk_close(&d);
+	free(bigimg);
+	free(ram);
+}
+END_TEST
+
 static Suite *disk_suite(void)
 {
 	Suite *s = suite_create("disk");
@@ -288,6 +358,7 @@ static Suite *disk_suite(void)
 	tcase_add_test(tc, test_io_thread);
 	tcase_add_test(tc, test_ro_no_sync);
 	tcase_add_test(tc, test_broken_queue);
+	tcase_add_test(tc, test_reset_waits_for_request);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,7 +6,9 @@
 # cannot write the read-only disk. Afterwards the image holds exactly what
 # the guest wrote where it wrote it, neither image changed size, the
 # read-only one is unchanged, and the start record lists both disks.
-# timeout: 300
+# Then a guest that reboots (an in-process restart resets the device): its
+# second boot finds on vda what its first boot wrote there, and works on.
+# timeout: 400
 . "$LIB"
 
 a=$WORK/alpha.img
@@ -55,3 +57,25 @@ got=$(dd if="$a" bs=1M skip=3 count=1 2>/dev/null | md5sum | cut -d' ' -f1)
 [ "$(md5sum <"$b")" = "$b_sum" ] || fail "the read-only beta.img changed"
 assert_grep '"disks":\[\{"name":"vda","path":"[^"]*alpha.img","ro":false,"bytes":16777216\},\{"name":"vdb","path":"[^"]*beta.img","ro":true,"bytes":2097152\}\]' "$WORK/ev.jsonl"
 assert_summary 'guest powered off' 0
+
+# An in-process restart: the first boot writes a marker and reboots, the
+# second finds it (the disk survived the restart and works after its reset).
+c=$WORK/gamma.img
+dd if=/dev/zero of="$c" bs=1M count=4 2>/dev/null
+cat >"$WORK/task2.sh" <<'TASK'
+if [ "$(dd if=/dev/vda bs=1 count=5 skip=4096 2>/dev/null)" = BOOT1 ]; then
+	say "second boot: marker found"
+	printf BOOT2 | dd of=/dev/vda bs=1 seek=8192 conv=fsync 2>/dev/null && say "second boot: wrote"
+else
+	printf BOOT1 | dd of=/dev/vda bs=1 seek=4096 conv=fsync 2>/dev/null && say "first boot: wrote"
+	reboot -f
+fi
+TASK
+initrd2=$(linux_task_initrd "$WORK/task2.sh" "$WORK/task2-initrd.cpio.gz") || exit 1
+expect_status 0 --name restart -- "$PINVM" run --kernel "$LINUX_KERNEL" --initrd "$initrd2" \
+	--disk "$c" --event-log "$WORK/ev2.jsonl" --cmdline "$(linux_cmdline task)"
+assert_grep '^PINVM-GUEST: first boot: wrote$' "$OUT"
+assert_grep '^PINVM-GUEST: second boot: marker found$' "$OUT"
+assert_grep '^PINVM-GUEST: second boot: wrote$' "$OUT"
+assert_grep '"type":"restart","count":1' "$WORK/ev2.jsonl"
+[ "$(dd if="$c" bs=1 skip=8192 count=5 2>/dev/null)" = BOOT2 ] || fail "the second boot's write is not in the image"

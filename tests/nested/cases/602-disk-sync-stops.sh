@@ -21,15 +21,18 @@ dd if=/dev/zero of="$ro" bs=64k count=1 2>/dev/null
 
 trace_on() {
 	echo 0 >$T/tracing_on
+	echo 1 >$T/options/record-tgid
 	echo >$T/trace
 	echo 1 >$T/events/syscalls/sys_enter_fdatasync/enable
 	echo 1 >$T/tracing_on
 }
 
-# syncs_of PID: fdatasync calls by pinvm's main thread (its tid is its pid).
-syncs_of() {
+# main_syncs: fdatasync calls by a pinvm main thread (tid = tgid; the I/O
+# threads' FLUSHes have their own tids). One pinvm runs at a time.
+main_syncs() {
 	echo 0 >$T/tracing_on
-	grep -c -- "-$1 .*sys_fdatasync" $T/trace
+	grep 'sys_fdatasync' $T/trace | sed -n 's/^ *pinvm-\([0-9]*\) *( *\([0-9]*\)).*/\1 \2/p' |
+		awk '$1 == $2' | wc -l
 }
 
 # run_stop NAME WANT-STATUS WANT-SYNCS SIGNAL|- PINVM-ARGS...
@@ -43,7 +46,7 @@ run_stop() {
 		kill -"$_sig" "$BG_PID"
 	fi
 	bg_wait "$_status" 60
-	_n=$(syncs_of "$BG_PID")
+	_n=$(main_syncs)
 	echo "$_name: exit $STATUS, $_n fdatasync by the main thread"
 	[ "$_n" -eq "$_syncs" ] || { grep fdatasync $T/trace | head; fail "$_name: $_n fdatasync calls, want $_syncs"; }
 }

@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The disk benchmark (issue 14), inside the emulated host of tests/bench/run
+# (tests/bench/disk starts it): a Linux guest with 512 MiB and one 288 MiB
+# raw --disk writes and reads 256 MiB sequentially (dd bs=1M, O_DIRECT) and
+# makes 4 KiB O_DIRECT reads at scattered offsets (one dd each), timing each
+# with /proc/uptime; the host kernel counts, for the whole run, pinvm's
+# exits to user space (by reason), all its vCPU exits to the hypervisor
+# (kvm_exit) and its preadv/pwritev calls (one per request). Prints
+#   PINVM-BENCH: disk CONTENDER TEST SECONDS
+#   PINVM-BENCH: disk-count CONTENDER userspace_exits=N mmio=N kvm_exits=N requests=N
+# A contender is pinvm, and kvmtool when /bench/extra/lkvm exists.
+B=/bench
+TR=/sys/kernel/tracing
+IMG=/tmp/disk.img
+say() {
+	echo "PINVM-BENCH: $*"
+}
+
+# bench_one CONTENDER COMM CMD...
+bench_one() {
+	_c=$1 _comm=$2
+	shift 2
+	dd if=/dev/zero of=$IMG bs=1M count=288 2>/dev/null
+	_hs="hist:keys=id:vals=hitcount if comm == \"$_comm\""
+	_hu="hist:keys=reason:vals=hitcount if comm == \"$_comm\""
+	_hk="hist:keys=common_pid:vals=hitcount if comm == \"$_comm\""
+	echo "$_hs" >$TR/events/raw_syscalls/sys_enter/trigger
+	echo "$_hu" >$TR/events/kvm/kvm_userspace_exit/trigger
+	echo "$_hk" >$TR/events/kvm/kvm_exit/trigger 2>/dev/null
+	"$@" </dev/null >/tmp/disk.out 2>&1
+	echo "$_c: exit $?" >>/tmp/disk.out
+	tr -d '\r' </tmp/disk.out | sed -n 's/^PINVM-GUEST: time \([a-z0-9-]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' |
+		while read -r t a b; do
+			say "disk $_c $t $(echo "$a $b" | awk '{ printf "%.2f", $2 - $1 }')"
+		done
+	_req=$(sed -n 's/^{ id: *\(69\|70\) *} hitcount: *\([0-9]*\).*/\2/p' $TR/events/raw_syscalls/sys_enter/hist |
+		awk '{ n += $1 } END { print n + 0 }')
+	_ue=$(sed -n 's/.*hitcount: *\([0-9]*\).*/\1/p' $TR/events/kvm/kvm_userspace_exit/hist | awk '{ n += $1 } END { print n + 0 }')
+	_mmio=$(sed -n 's/^{ reason: *6 *} hitcount: *\([0-9]*\).*/\1/p' $TR/events/kvm/kvm_userspace_exit/hist)
+	_ke=$(sed -n 's/.*hitcount: *\([0-9]*\).*/\1/p' $TR/events/kvm/kvm_exit/hist 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+	echo "!$_hs" >$TR/events/raw_syscalls/sys_enter/trigger
+	echo "!$_hu" >$TR/events/kvm/kvm_userspace_exit/trigger
+	echo "!$_hk" >$TR/events/kvm/kvm_exit/trigger 2>/dev/null
+	say "disk-count $_c userspace_exits=$_ue mmio=${_mmio:-0} kvm_exits=$_ke requests=$_req"
+	grep -E 'PINVM-GUEST|exit [0-9]' /tmp/disk.out | sed 's/^/PINVM-BENCH: #   /'
+}
+
+initrd=$B/extra/task-initrd.cpio.gz
+cmdline="console=ttyS0 panic=-1 quiet pinvm.action=task"
+bench_one pinvm pinvm $B/bin/pinvm run --kernel $B/linux/Image --initrd $initrd --mem 512M \
+	--disk $IMG --cmdline "$cmdline"
+if [ -x $B/extra/lkvm ]; then
+	bench_one kvmtool lkvm-static $B/extra/lkvm run --kernel $B/linux/Image --initrd $initrd \
+		--mem 512 --disk $IMG --params "$cmdline"
+fi
+say done
