@@ -36,6 +36,7 @@
 #include "pinvm/psci.h"
 #include "pinvm/runloop.h"
 #include "pinvm/sandbox.h"
+#include "pinvm/swsusp.h"
 #include "pinvm/verdict.h"
 
 enum {
@@ -672,20 +673,77 @@ static int run_drop_privileges(const struct caps_user *user, char *why, size_t w
 	return r;
 }
 
-/* The start record's "disks" field: name, path, read-only, bytes of each (none: ""). */
-static void start_disks_json(const struct machine_info *mi, char *buf, size_t size)
+/*
+ * Hibernation detection (docs/hibernation.md): each disk's swap header as
+ * the guest finds it at launch, compared after a SYSTEM_OFF.
+ */
+struct hib_scans {
+	struct swsusp_scan launch[LAYOUT_MAX_DISKS];
+	bool ok[LAYOUT_MAX_DISKS];	/* the launch scan could read the disk */
+};
+
+/* At launch: scan every disk; a hibernation image there is noted (a resume). */
+static void hib_scan_launch(const struct machine_info *mi, struct hib_scans *h)
+{
+	char where[48];
+
+	for (unsigned int i = 0; i < mi->nr_disks && i < LAYOUT_MAX_DISKS; i++) {
+		const struct disk *d = &mi->disks[i];
+		int r = swsusp_scan(d->fd, d->size, &h->launch[i]);
+
+		h->ok[i] = !r;
+		if (r) {
+			pr_warn("disk %s (%s): cannot read its swap header: %s; a hibernation to it will not be detected",
+				d->name, d->path, strerror(-r));
+			continue;
+		}
+		if (h->launch[i].state == SWSUSP_IMAGE)
+			log_msg(LOG_LEVEL_WARN, "note: ", "disk %s holds a hibernation image (%s): this launch is a resume if the guest boots the same kernel with the same RAM, vCPUs, disks and command line",
+				d->name, swsusp_where(&h->launch[i], where, sizeof(where)));
+	}
+}
+
+/*
+ * After the run: the writable disk whose header shows a hibernation image
+ * that was not there at launch (or another one); -1: none.
+ */
+static int hib_scan_after(const struct machine_info *mi, const struct hib_scans *h,
+			  struct swsusp_scan *ret_after)
+{
+	for (unsigned int i = 0; i < mi->nr_disks && i < LAYOUT_MAX_DISKS; i++) {
+		const struct disk *d = &mi->disks[i];
+
+		if (d->ro || !h->ok[i])
+			continue;
+		if (swsusp_scan(d->fd, d->size, ret_after))
+			continue;
+		if (swsusp_hibernated(&h->launch[i], ret_after))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The start record's "disks" field: name, path, ro, bytes, swap header of each (none: ""). */
+static void start_disks_json(const struct machine_info *mi, const struct hib_scans *h,
+			     char *buf, size_t size)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < mi->nr_disks && n < size; i++) {
 		const struct disk *d = &mi->disks[i];
-		char path[512];
+		const struct swsusp_scan *sc = &h->launch[i];
+		char path[512], where[48] = "";
 
-		n += (size_t)snprintf(buf + n, size - n, "%s{\"name\":\"%s\",\"path\":%s,\"ro\":%s,\"bytes\":%" PRIu64 "}",
+		if (h->ok[i] && sc->state != SWSUSP_NONE)
+			snprintf(where, sizeof(where), ",\"swap_where\":\"%s\"",
+				 swsusp_where(sc, path, sizeof(path)));
+		n += (size_t)snprintf(buf + n, size - n, "%s{\"name\":\"%s\",\"path\":%s,\"ro\":%s,\"bytes\":%" PRIu64
+				      ",\"swap\":\"%s\"%s}",
 				      i ? "," : ",\"disks\":[", d->name,
 				      evlog_json_str(d->path, path, sizeof(path)),
-				      d->ro ? "true" : "false", d->size);
+				      d->ro ? "true" : "false", d->size,
+				      h->ok[i] ? swsusp_state_name(sc->state) : "unreadable", where);
 	}
 	if (n && n + 2 < size)
 		snprintf(buf + n, size - n, "]");
@@ -713,9 +771,12 @@ static int cmd_run(int argc, char **argv)
 	char why[512] = "";
 	char ver[16], desc[512], name[128], drop_note[64] = "", dropped_field[48] = "";
 	char oopses[32] = "";
-	static char disks_field[LAYOUT_MAX_DISKS * 600];
-	_Static_assert(LAYOUT_MAX_DISKS * 600 + 1024 <= EVLOG_LINE_MAX,
+	static char disks_field[LAYOUT_MAX_DISKS * 700];
+	_Static_assert(LAYOUT_MAX_DISKS * 700 + 1024 <= EVLOG_LINE_MAX,
 		       "the start record with every disk fits in one event-log line");
+	static struct hib_scans hib;
+	struct swsusp_scan hib_after;
+	int hib_disk;
 	const char *impl = "kvm";
 	bool quiet = false;
 	int r, status;
@@ -793,6 +854,8 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	hib_scan_launch(&mi, &hib);
+
 	/* The run phase: only the allowlisted system calls from here on. */
 	if (!arg_no_seccomp) {
 		r = sandbox_install(console_restore_now);
@@ -806,7 +869,7 @@ static int cmd_run(int argc, char **argv)
 
 	psci_version_str(mi.psci_version, ver, sizeof(ver));
 	impl = mi.psci_impl == PSCI_IMPL_PINVM ? "pinvm" : "kvm";
-	start_disks_json(&mi, disks_field, sizeof(disks_field));
+	start_disks_json(&mi, &hib, disks_field, sizeof(disks_field));
 	evlog_emit(&log, "start", "\"psci\":\"%s\",\"psci_pinned\":%s,\"psci_impl\":\"%s\",\"vcpus\":%u,\"mem\":%" PRIu64
 		   ",\"gic\":\"v%d\",\"host_kernel\":%s%s", ver,
 		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", impl, cfg.nr_cpus, cfg.ram_size,
@@ -830,6 +893,29 @@ static int cmd_run(int argc, char **argv)
 	} else {
 		status = stop_status(&stop);
 		stop_describe(&stop, &cfg, &mi, desc, sizeof(desc));
+		/*
+		 * Guests without SYSTEM_OFF2 hibernate with a plain SYSTEM_OFF:
+		 * a hibernation image that appeared on a disk tells.
+		 */
+		hib_disk = -1;
+		if (stop.kind == STOP_SYSTEM_OFF || stop.kind == STOP_SYSTEM_OFF2)
+			hib_disk = hib_scan_after(&mi, &hib, &hib_after);
+		if (stop.kind == STOP_SYSTEM_OFF2) {
+			char where[48];
+
+			if (hib_disk >= 0)
+				evlog_emit(&log, "hibernated", "\"detected\":\"system_off2\",\"disk\":\"%s\",\"swap_where\":\"%s\"",
+					   mi.disks[hib_disk].name, swsusp_where(&hib_after, where, sizeof(where)));
+			else
+				evlog_emit(&log, "hibernated", "\"detected\":\"system_off2\"");
+		} else if (hib_disk >= 0) {
+			char where[48];
+
+			status = EXIT_HIBERNATE;
+			snprintf(desc, sizeof(desc), "guest hibernated (image on %s)", mi.disks[hib_disk].name);
+			evlog_emit(&log, "hibernated", "\"detected\":\"swap_signature\",\"disk\":\"%s\",\"swap_where\":\"%s\"",
+				   mi.disks[hib_disk].name, swsusp_where(&hib_after, where, sizeof(where)));
+		}
 		if (stop.kind == STOP_FAILURE) {
 			pr_err("vCPU %u: %s", stop.vcpu, stop.reason);
 			pr_err("vCPU %u: PC 0x%016" PRIx64 " PSTATE 0x%08" PRIx64, stop.vcpu,

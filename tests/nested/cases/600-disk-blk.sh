@@ -55,7 +55,7 @@ got=$(dd if="$a" bs=1M skip=3 count=1 2>/dev/null | md5sum | cut -d' ' -f1)
 [ "$got" = "$want" ] || fail "vda holds $got at 3 MiB, the guest wrote $want"
 [ "$(wc -c <"$a")" -eq $((16 << 20)) ] || fail "alpha.img changed size"
 [ "$(md5sum <"$b")" = "$b_sum" ] || fail "the read-only beta.img changed"
-assert_grep '"disks":\[\{"name":"vda","path":"[^"]*alpha.img","ro":false,"bytes":16777216\},\{"name":"vdb","path":"[^"]*beta.img","ro":true,"bytes":2097152\}\]' "$WORK/ev.jsonl"
+assert_grep '"disks":\[\{"name":"vda","path":"[^"]*alpha.img","ro":false,"bytes":16777216,"swap":"none"\},\{"name":"vdb","path":"[^"]*beta.img","ro":true,"bytes":2097152,"swap":"none"\}\]' "$WORK/ev.jsonl"
 assert_summary 'guest powered off' 0
 
 # An in-process restart: the first boot writes a marker and reboots, the
