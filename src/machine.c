@@ -62,6 +62,33 @@ static void machine_watch_stop(void *ctx, const struct stop *stop)
 	runloop_request_stop(ctx, stop);
 }
 
+/* The UART's state in a snapshot (snapshot.h). */
+static size_t machine_uart_size(void *opaque)
+{
+	(void)opaque;
+	return UART_STATE_SIZE;
+}
+
+static int machine_uart_save(void *opaque, uint8_t *buf, size_t len)
+{
+	if (len != UART_STATE_SIZE)
+		return -EINVAL;
+	uartio_save(opaque, buf);
+	return 0;
+}
+
+static int machine_uart_load(void *opaque, const uint8_t *buf, size_t len)
+{
+	return uartio_load(opaque, buf, len);
+}
+
+static const struct snapshot_device machine_uart_state = {
+	.name = "uart",
+	.size = machine_uart_size,
+	.save = machine_uart_save,
+	.load = machine_uart_load,
+};
+
 void machine_init(struct machine *m, const struct machine_config *cfg, struct evlog *log)
 {
 	memset(m, 0, sizeof(*m));
@@ -433,6 +460,12 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		uartio_set_ring(&m->uartio, (uint8_t *)m->vcpus[0].run + m->ring_page * page, page);
 	}
 	r = mmio_register(&m->mmio, LAYOUT_UART_BASE, LAYOUT_UART_SIZE, uartio_mmio, &m->uartio);
+	if (!r) {
+		struct snapshot_device uart_state = machine_uart_state;
+
+		uart_state.opaque = &m->uartio;
+		r = snapshot_add_device(m, &uart_state);
+	}
 	if (r) {
 		log_say(why, why_size, "cannot map the UART: %s", strerror(-r));
 		return r;
@@ -485,8 +518,8 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		return r;
 	}
 	r = boot_build_dtb(m, why, why_size);
-	if (r)
-		return r;
+	if (r || cfg->restore)
+		return r;	/* a restore: snapshot_restore() puts the guest's state in */
 	return boot_power_on(m, why, why_size);
 }
 

@@ -29,6 +29,7 @@
 #include "pinvm/mmio.h"
 #include "pinvm/power.h"
 #include "pinvm/psci_fw.h"
+#include "pinvm/snapshot.h"
 #include "pinvm/stop.h"
 #include "pinvm/uartio.h"
 #include "pinvm/vcpu.h"
@@ -42,6 +43,7 @@ enum psci_impl {
 };
 
 struct conout;
+struct ctl;
 
 struct machine_config {
 	const char *kernel_path;
@@ -65,6 +67,7 @@ struct machine_config {
 	const struct fwprofile *fw_profile;	/* replay: applied on every (re)boot; NULL: none */
 	bool fw_record;			/* record the firmware view into machine.fw_recorded */
 	struct conwatch_config watch;	/* console log, panics, --pass-on/--fail-on */
+	bool restore;			/* pinvm restore: no power-on, snapshot_restore() follows */
 };
 
 struct machine {
@@ -120,6 +123,17 @@ struct machine {
 	unsigned int boot;		/* bumped to start a boot; 0: none yet */
 	unsigned int threads;		/* vCPU threads started */
 	bool threads_end;		/* parked vCPU threads end instead */
+
+	/* devices with state in a snapshot (snapshot.h) */
+	struct snapshot_device devices[SNAPSHOT_MAX_DEVICES];
+	unsigned int nr_devices;
+
+	/* the control socket (ctl.h), served by the event loop; NULL: none */
+	struct ctl *ctl;
+	bool ctl_paused;		/* held by a client's pause */
+	struct timespec started;	/* CLOCK_MONOTONIC, for status's uptime */
+	/* restore: the snapshot's images differ from the files now (boot_restart refuses) */
+	char images_stale[256];
 };
 
 /* What main.c reports about a machine (start record, summary, profile). */

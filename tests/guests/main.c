@@ -84,6 +84,8 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_seeds();
 	else if (strcmp(name, "smp-stress") == 0)
 		test_smp_stress();
+	else if (strcmp(name, "counter") == 0)
+		test_counter();
 
 	say("unknown test");
 	psci_system_off();
