@@ -411,8 +411,10 @@ int snapfile_parse(const void *buf, size_t len, struct snapfile_view *ret, char 
 			SNAPFILE_VERSION);
 		return -EINVAL;
 	}
-	if (snapfile_le32(p + 16) != SNAPFILE_HEADER_SIZE) {
-		log_say(why, why_size, "bad header size %u", snapfile_le32(p + 16));
+	if (snapfile_le32(p + 16) != SNAPFILE_HEADER_SIZE || snapfile_le32(p + 20) ||
+	    snapfile_le64(p + 24)) {
+		log_say(why, why_size, "bad header (size %u, flags 0x%x)", snapfile_le32(p + 16),
+			snapfile_le32(p + 20));
 		return -EINVAL;
 	}
 
