@@ -313,7 +313,13 @@ void snapshot_config(const struct snapfile_view *view, struct machine_config *cf
 	cfg->gic = view->cfg.gic_version == 2 ? GIC_WANT_V2 : GIC_WANT_V3;
 	cfg->psci = view->cfg.psci_version;
 	cfg->psci_explicit = true;
-	cfg->psci_impl = PSCI_IMPL_AUTO;
+	/*
+	 * pinvm's firmware again when it answered (its power table holds what
+	 * KVM does not know: a CPU_ON accepted, its target not started yet);
+	 * KVM's PSCI when it can give the version, else pinvm's firmware.
+	 */
+	cfg->psci_impl = view->cfg.psci_impl == SNAPFILE_IMPL_PINVM ? PSCI_IMPL_PINVM :
+			 PSCI_IMPL_AUTO;
 	cfg->no_suspend = view->cfg.flags & SNAPFILE_NO_SUSPEND;
 	cfg->kernel_path = view->kernel.path;
 	cfg->initrd_path = view->has_initrd ? view->initrd.path : NULL;
@@ -435,6 +441,14 @@ int snapshot_restore(struct machine *m, const struct snapfile_view *view, char *
 		}
 		pthread_mutex_lock(&m->power.lock);
 		m->power.state[i] = (enum power_state)p->state;
+		/*
+		 * Saved under KVM's PSCI the table was brought up to date only
+		 * for SYSTEM_SUSPEND; KVM's MP state is the truth then.
+		 */
+		if (view->cfg.psci_impl == SNAPFILE_IMPL_KVM)
+			m->power.state[i] = view->vcpus[i].mp_state == KVM_MP_STATE_STOPPED ? POWER_OFF :
+					    view->vcpus[i].mp_state == KVM_MP_STATE_SUSPENDED ?
+					    POWER_SUSPENDED : POWER_ON;
 		m->power.entry[i] = p->entry;
 		m->power.context[i] = p->context;
 		m->power.big_endian[i] = p->big_endian;

@@ -79,3 +79,22 @@ expect_status 0 --name copy -- "$PINVM" restore "$WORK/copy.snap" --timeout 120
 assert_no_grep '^PVGUEST: boot' "$OUT"
 assert_grep '^PVGUEST: counter 40 ' "$OUT"
 assert_summary 'guest powered off' 0
+
+# pinvm's own PSCI firmware (the SMCCC filter, Linux 6.4+) answering 1.1:
+# restored with pinvm's firmware again, the same version.
+kernel_at_least 6.4 || exit 0
+bg_start fw -- "$PINVM" run --kernel "$guest" --cpus 2 --cmdline "test=counter count=20" \
+	--psci-impl pinvm --psci 1.1 --control "$sock"
+wait_for '^PVGUEST: counter 5 ' "$OUT" 60 || { show "$OUT" "$ERR"; fail "guest did not count"; }
+expect_status 0 --name fwstatus -- "$PINVM" ctl "$sock" status
+assert_grep '^ok state=running vcpus=2 psci=1\.1 psci_impl=pinvm ' "$OUT"
+expect_status 0 --name fwstop -- "$PINVM" ctl "$sock" snapshot-stop "$WORK/fw.snap"
+OUT=$WORK/fw.out
+ERR=$WORK/fw.err
+bg_wait 10 30
+expect_status 0 --name fwrestored -- "$PINVM" restore "$WORK/fw.snap" --timeout 120
+cat "$WORK/fw.out" "$OUT" | grep '^PVGUEST: counter' | awk '{print $3}' >"$WORK/fwseq"
+seq 1 20 | cmp -s - "$WORK/fwseq" || { show "$WORK/fw.out" "$OUT"; fail "pinvm's firmware: the count is not 1 to 20 across the restore"; }
+assert_grep '^PVGUEST: counter 20 psci 1\.1 ' "$OUT"
+assert_summary "guest powered off" 0 "$ERR"
+assert_grep "PSCI 1\.1 \(pinvm's firmware\)" "$ERR"
