@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pinvm/log.h"
@@ -135,6 +136,14 @@ int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid)
 	return 0;
 }
 
+static uint64_t ctl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int ctl_accept(struct ctl *c)
 {
 	static const char busy[] = "error: busy: another client is connected\n";
@@ -142,6 +151,11 @@ int ctl_accept(struct ctl *c)
 
 	if (fd < 0)
 		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
+	if (c->client_fd >= 0 && ctl_now_ms() - c->client_since_ms >= CTL_IDLE_MS) {
+		/* A client that connected and said nothing does not hold the socket. */
+		(void)close(c->client_fd);
+		c->client_fd = -1;
+	}
 	if (c->client_fd >= 0) {
 		char drop[CTL_CMD_MAX];
 
@@ -159,6 +173,7 @@ int ctl_accept(struct ctl *c)
 		return 0;
 	}
 	c->client_fd = fd;
+	c->client_since_ms = ctl_now_ms();
 	return 0;
 }
 

@@ -19,10 +19,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define CTL_CMD_MAX	64	/* a command, newline included */
 #define CTL_ANSWER_MAX	512	/* an answer line */
+#define CTL_IDLE_MS	5000	/* a client that sent nothing this long gives way to the next */
 
 enum ctl_cmd {
 	CTL_STATUS,
@@ -48,6 +50,7 @@ bool ctl_cmd_takes_fd(enum ctl_cmd cmd);
 struct ctl {
 	int listen_fd;		/* -1: no control socket */
 	int client_fd;		/* the one client being served, -1: none */
+	uint64_t client_since_ms;	/* CLOCK_MONOTONIC, when it was accepted */
 };
 
 /** ctl_init() - no socket yet. */
@@ -64,7 +67,8 @@ int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid);
 
 /**
  * ctl_accept() - listen_fd was readable: take the new connection, or, while
- * a client is served, tell it "error: busy" and close it.
+ * a client is served, tell it "error: busy" and close it (unless the one
+ * served has sent nothing for CTL_IDLE_MS: it is dropped instead).
  * Returns: 0 (a client, or nothing after all); -errno.
  */
 int ctl_accept(struct ctl *c);

@@ -5,7 +5,8 @@
  * socket refused, a dead one replaced, a non-socket left alone; one
  * message, one answer; an oversized or malformed message, a descriptor
  * where none belongs (or none where one must come) answered with an error
- * line; a second client told it is busy.
+ * line; a second client told it is busy, unless the first has been
+ * silent for CTL_IDLE_MS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -206,6 +207,33 @@ START_TEST(test_messages)
 }
 END_TEST
 
+/* A client that connects and says nothing gives way after CTL_IDLE_MS. */
+START_TEST(test_idle_client)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char why[256], buf[8];
+	enum ctl_cmd cmd;
+	struct ctl c;
+	int silent, s, fd;
+
+	ctl_init(&c);
+	ck_assert_int_eq(ctl_listen(&c, sock, (uid_t)-1, (gid_t)-1), 0);
+	silent = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	ck_assert_int_eq(connect(silent, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(ctl_accept(&c), 0);
+	usleep((CTL_IDLE_MS + 200) * 1000);
+	s = client_send("status", 6, -1);
+	ck_assert_int_eq(ctl_accept(&c), 0);
+	ck_assert_int_eq(ctl_receive(&c, &cmd, &fd, why, sizeof(why)), 0);
+	ctl_answer(&c, "ok");
+	client_expect(s, "ok");
+	ck_assert_int_eq(recv(silent, buf, sizeof(buf), 0), 0);	/* dropped */
+	close(silent);
+	ctl_close(&c);
+}
+END_TEST
+
 START_TEST(test_request)
 {
 	char answer[CTL_ANSWER_MAX];
@@ -220,9 +248,11 @@ static Suite *ctl_suite(void)
 	TCase *tc = tcase_create("socket");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);	/* test_idle_client waits CTL_IDLE_MS */
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_listen);
 	tcase_add_test(tc, test_messages);
+	tcase_add_test(tc, test_idle_client);
 	tcase_add_test(tc, test_request);
 	suite_add_tcase(s, tc);
 	return s;
