@@ -50,8 +50,10 @@ OUT=$WORK/first.out
 ERR=$WORK/first.err
 bg_wait 10 30
 assert_summary 'snapshot-stop: snapshot written' 10
-last=$(grep '^PVGUEST: counter' "$WORK/first.out" | tail -n 1 | awk '{print $3}')
-sec=$(grep '^PVGUEST: counter' "$WORK/first.out" | tail -n 1 | awk '{print $7}')
+# The last whole line (the guest may have been stopped inside the next).
+full='^PVGUEST: counter [0-9]+ psci [0-9.]+ secondary [0-9]+ step [0-9]+$'
+last=$(grep -E "$full" "$WORK/first.out" | tail -n 1 | awk '{print $3}')
+sec=$(grep -E "$full" "$WORK/first.out" | tail -n 1 | awk '{print $7}')
 [ "$sec" -gt 0 ] || fail "CPU 1 did not count before the snapshot"
 size=$(stat -c %s "$WORK/stop.snap")
 echo "snapshot of 256 MiB guest: $size bytes"
