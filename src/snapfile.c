@@ -303,12 +303,14 @@ static int snapfile_power_decode(const uint8_t *p, size_t len, struct snapfile_v
 		goto bad;
 	for (uint32_t i = 0; i < v->cfg.nr_vcpus; i++) {
 		const uint8_t *e = p + i * SNAPFILE_POWER_ENTRY;
-		uint32_t be = snapfile_le32(e + 4);
+		uint32_t flags = snapfile_le32(e + 4);
 
 		v->power[i].state = snapfile_le32(e);
-		if (v->power[i].state > 3 || be > 1)
+		if (v->power[i].state > 3 ||
+		    (flags & ~(SNAPFILE_POWER_BIG_ENDIAN | SNAPFILE_POWER_STANDBY)))
 			goto bad;
-		v->power[i].big_endian = be;
+		v->power[i].big_endian = flags & SNAPFILE_POWER_BIG_ENDIAN;
+		v->power[i].standby = flags & SNAPFILE_POWER_STANDBY;
 		v->power[i].entry = snapfile_le64(e + 8);
 		v->power[i].context = snapfile_le64(e + 16);
 		v->power[i].mpidr = snapfile_le64(e + 24);

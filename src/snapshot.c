@@ -249,7 +249,8 @@ int snapshot_save(struct machine *m, int fd, uint64_t *ret_bytes, char *why, siz
 	pthread_mutex_lock(&m->power.lock);
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
 		snapfile_put_u32(w, (uint32_t)m->power.state[i]);
-		snapfile_put_u32(w, m->power.big_endian[i]);
+		snapfile_put_u32(w, (m->power.big_endian[i] ? SNAPFILE_POWER_BIG_ENDIAN : 0) |
+				    (m->vcpus[i].standby ? SNAPFILE_POWER_STANDBY : 0));
 		snapfile_put_u64(w, m->power.entry[i]);
 		snapfile_put_u64(w, m->power.context[i]);
 		snapfile_put_u64(w, m->power.mpidr[i]);
@@ -453,6 +454,8 @@ int snapshot_restore(struct machine *m, const struct snapfile_view *view, char *
 		m->power.context[i] = p->context;
 		m->power.big_endian[i] = p->big_endian;
 		pthread_mutex_unlock(&m->power.lock);
+		/* In CPU_SUSPEND's standby (pinvm's firmware): runnable at its wake-up. */
+		m->vcpus[i].standby = p->standby;
 	}
 	/* Exactly the machine's devices, each taking its own state. */
 	for (unsigned int i = 0; i < view->nr_devices; i++) {

@@ -40,7 +40,7 @@ enum snapfile_type {
 	SNAPFILE_IMAGE = 4,	/* u32 kind, u32 path length, u64 size, sha256, path */
 	SNAPFILE_VCPU = 5,	/* u32 index, u32 mp_state, u32 nr, u32 0, {u64 id, value} */
 	SNAPFILE_GIC = 6,	/* {u32 group, u32 size, u64 attr, u64 value} */
-	SNAPFILE_POWER = 7,	/* per vCPU: u32 state, u32 big_endian, u64 entry, context, mpidr */
+	SNAPFILE_POWER = 7,	/* per vCPU: u32 state, u32 flags, u64 entry, context, mpidr */
 	SNAPFILE_DEVICE = 8,	/* char name[16], the device's own state */
 	SNAPFILE_RAM = 9,	/* {u64 offset, u64 length, the bytes}: non-zero pages only */
 	SNAPFILE_NR_TYPES,
@@ -88,10 +88,13 @@ struct snapfile_gic_attr {
 };
 
 #define SNAPFILE_POWER_ENTRY	32
+#define SNAPFILE_POWER_BIG_ENDIAN	(1U << 0)	/* CPU_ON's caller was big-endian */
+#define SNAPFILE_POWER_STANDBY		(1U << 1)	/* in CPU_SUSPEND's standby (pinvm's firmware) */
 
 struct snapfile_power {
 	uint32_t state;		/* enum power_state */
 	bool big_endian;
+	bool standby;
 	uint64_t entry, context, mpidr;
 };
 
