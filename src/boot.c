@@ -15,6 +15,7 @@
 #include "pinvm/dtb.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
+#include "pinvm/snapshot.h"
 #include "pinvm/vcpu.h"
 
 int boot_load(struct machine *m, char *why, size_t why_size)
@@ -228,11 +229,10 @@ int boot_restart(struct machine *m, char *why, size_t why_size)
 	uint64_t mpidr[LAYOUT_MAX_VCPUS];
 	int r;
 
-	/* Restored from a snapshot whose kernel or initrd files changed since. */
-	if (m->images_stale[0]) {
-		log_say(why, why_size, "restart: %s; the guest cannot be booted again", m->images_stale);
-		return -ESTALE;
-	}
+	/* Restored from a snapshot: only the images its guest booted boot again. */
+	r = snapshot_check_images(m, why, why_size);
+	if (r)
+		return r;
 	/* A power cycle: RAM reads as zero again, images are reloaded. */
 	(void)madvise(m->vm.ram, (size_t)m->vm.ram_size, MADV_DONTNEED);
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {

@@ -814,7 +814,7 @@ static int cmd_run_or_restore(int argc, char **argv)
 	machine_init(&m, &cfg, &log);
 	r = boot_load(&m, why, sizeof(why));
 	if (!r && snap)
-		snapshot_check_images(&m, snap);
+		snapshot_expect_images(&m, snap);
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r && arg_control) {
@@ -848,8 +848,6 @@ static int cmd_run_or_restore(int argc, char **argv)
 		status = run_error(&log, EXIT_START, why);
 		goto out;
 	}
-	if (snap && m.images_stale[0])
-		pr_warn("%s: a guest reset will not boot it again", m.images_stale);
 	/* The snapshot's RAM is in the guest now: the file's copy goes. */
 	free(snap_buf);
 	snap_buf = NULL;

@@ -468,6 +468,7 @@ static void runloop_ctl_status(struct machine *m, char *line, size_t size)
 static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 {
 	char why[CTL_ANSWER_MAX - 16], line[CTL_ANSWER_MAX];
+	struct timespec t0, t1;
 	uint64_t bytes = 0;
 	int r = 0;
 
@@ -481,7 +482,9 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	}
 	/* What KVM queued for the UART goes through the model first. */
 	uartio_flush(&m->uartio);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = snapshot_save(m, fd, &bytes, why, sizeof(why));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (r) {
 		if (!m->ctl_paused)
 			runloop_resume_all(m);
@@ -489,7 +492,8 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 		runloop_ctl_answer(m, cmd, line);
 		return;
 	}
-	evlog_emit(m->log, "snapshot", "\"bytes\":%" PRIu64 ",\"stop\":%s", bytes,
+	evlog_emit(m->log, "snapshot", "\"bytes\":%" PRIu64 ",\"seconds\":%.3f,\"stop\":%s", bytes,
+		   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		   cmd == CTL_SNAPSHOT_STOP ? "true" : "false");
 	snprintf(line, sizeof(line), "ok %" PRIu64 " bytes%s", bytes,
 		 cmd == CTL_SNAPSHOT_STOP ? ", pinvm stops (status 10)" : "");

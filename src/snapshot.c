@@ -116,17 +116,15 @@ static int snapshot_ram_runs(const struct machine *m, uint64_t **ret_runs, size_
 }
 
 static void snapshot_image(struct snapfile_writer *w, uint32_t kind, const char *path,
-			   const void *data, size_t len)
+			   size_t len, const uint8_t digest[SHA256_SIZE])
 {
-	uint8_t digest[SHA256_SIZE];
 	size_t plen = strlen(path);
 
-	sha256(data, len, digest);
 	snapfile_section(w, SNAPFILE_IMAGE, 48 + plen);
 	snapfile_put_u32(w, kind);
 	snapfile_put_u32(w, (uint32_t)plen);
 	snapfile_put_u64(w, len);
-	snapfile_put(w, digest, sizeof(digest));
+	snapfile_put(w, digest, SHA256_SIZE);
 	snapfile_put(w, path, plen);
 }
 
@@ -236,9 +234,13 @@ int snapshot_save(struct machine *m, int fd, uint64_t *ret_bytes, char *why, siz
 		snapfile_section(w, SNAPFILE_DTB, boot_dtb_size(m));
 		snapfile_put(w, m->dtb, boot_dtb_size(m));
 	}
-	snapshot_image(w, SNAPFILE_IMAGE_KERNEL, cfg->kernel_path, m->kernel, m->kernel_len);
+	/* Hashed once per run (restored: the snapshot's, as its images are checked at a reset). */
+	snapshot_image_hashes(m);
+	snapshot_image(w, SNAPFILE_IMAGE_KERNEL, cfg->kernel_path, m->kernel_len,
+		       m->image_check ? m->want_kernel_sha256 : m->kernel_sha256);
 	if (cfg->initrd_path)
-		snapshot_image(w, SNAPFILE_IMAGE_INITRD, cfg->initrd_path, m->initrd, m->initrd_len);
+		snapshot_image(w, SNAPFILE_IMAGE_INITRD, cfg->initrd_path, m->initrd_len,
+			       m->image_check ? m->want_initrd_sha256 : m->initrd_sha256);
 	for (unsigned int i = 0; i < m->nr_vcpus && !r; i++)
 		r = snapshot_vcpu(w, &m->vcpus[i], why, why_size);
 	if (r)
@@ -342,29 +344,44 @@ void snapshot_config(const struct snapfile_view *view, struct machine_config *cf
 	cfg->fw_profile = fw;
 }
 
-void snapshot_check_images(struct machine *m, const struct snapfile_view *view)
+void snapshot_image_hashes(struct machine *m)
 {
-	uint8_t digest[SHA256_SIZE];
+	if (m->image_sha_done)
+		return;
+	sha256(m->kernel, m->kernel_len, m->kernel_sha256);
+	sha256(m->initrd, m->initrd ? m->initrd_len : 0, m->initrd_sha256);
+	m->image_sha_done = true;
+}
+
+void snapshot_expect_images(struct machine *m, const struct snapfile_view *view)
+{
+	memcpy(m->want_kernel_sha256, view->kernel.sha256, SHA256_SIZE);
+	memcpy(m->want_initrd_sha256, view->initrd.sha256, SHA256_SIZE);
+	m->image_check = true;
+}
+
+int snapshot_check_images(struct machine *m, char *why, size_t why_size)
+{
+	const struct machine_config *cfg = m->cfg;
 	char hex[2 * SHA256_SIZE + 1];
 
-	m->images_stale[0] = '\0';
-	sha256(m->kernel, m->kernel_len, digest);
-	if (memcmp(digest, view->kernel.sha256, SHA256_SIZE)) {
-		sha256_hex(view->kernel.sha256, hex);
-		log_say(m->images_stale, sizeof(m->images_stale),
-			"kernel %s changed since the snapshot (it had sha256 %.16s...)",
-			view->kernel.path, hex);
-		return;
+	if (!m->image_check)
+		return 0;
+	snapshot_image_hashes(m);
+	if (memcmp(m->kernel_sha256, m->want_kernel_sha256, SHA256_SIZE)) {
+		sha256_hex(m->want_kernel_sha256, hex);
+		log_say(why, why_size, "kernel %s is not the one the snapshot's guest booted (sha256 %.16s...)",
+			cfg->kernel_path, hex);
+		return -ESTALE;
 	}
-	if (view->has_initrd) {
-		sha256(m->initrd, m->initrd_len, digest);
-		if (memcmp(digest, view->initrd.sha256, SHA256_SIZE)) {
-			sha256_hex(view->initrd.sha256, hex);
-			log_say(m->images_stale, sizeof(m->images_stale),
-				"initrd %s changed since the snapshot (it had sha256 %.16s...)",
-				view->initrd.path, hex);
-		}
+	if (cfg->initrd_path && memcmp(m->initrd_sha256, m->want_initrd_sha256, SHA256_SIZE)) {
+		sha256_hex(m->want_initrd_sha256, hex);
+		log_say(why, why_size, "initrd %s is not the one the snapshot's guest booted (sha256 %.16s...)",
+			cfg->initrd_path, hex);
+		return -ESTALE;
 	}
+	m->image_check = false;	/* the same images from here on */
+	return 0;
 }
 
 /* A register restore skips: the firmware view was replayed already (machine_setup()). */

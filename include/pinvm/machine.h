@@ -132,8 +132,12 @@ struct machine {
 	struct ctl *ctl;
 	bool ctl_paused;		/* held by a client's pause */
 	struct timespec started;	/* CLOCK_MONOTONIC, for status's uptime */
-	/* restore: the snapshot's images differ from the files now (boot_restart refuses) */
-	char images_stale[256];
+	/* SHA-256 of the kernel and initrd held (snapshot.h), computed once when first needed */
+	bool image_sha_done;
+	uint8_t kernel_sha256[32], initrd_sha256[32];
+	/* restore: what the snapshot's images hashed to; checked before a reset boots them */
+	bool image_check;
+	uint8_t want_kernel_sha256[32], want_initrd_sha256[32];
 };
 
 /* What main.c reports about a machine (start record, summary, profile). */

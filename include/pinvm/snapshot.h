@@ -58,11 +58,24 @@ void snapshot_config(const struct snapfile_view *view, struct machine_config *cf
 		     struct fwprofile *fw);
 
 /**
- * snapshot_check_images() - the kernel and initrd @m loaded against the
- * hashes in @view: a difference is written to m->images_stale (a guest
- * reset then refuses to boot them), not an error.
+ * snapshot_image_hashes() - the SHA-256 of the kernel and initrd @m holds,
+ * into m->kernel_sha256 and m->initrd_sha256 (computed once).
  */
-void snapshot_check_images(struct machine *m, const struct snapfile_view *view);
+void snapshot_image_hashes(struct machine *m);
+
+/**
+ * snapshot_expect_images() - remember @view's image hashes: a guest reset
+ * after the restore boots the images loaded now only if they hash the
+ * same (snapshot_check_images()); hashing is left until then.
+ */
+void snapshot_expect_images(struct machine *m, const struct snapfile_view *view);
+
+/**
+ * snapshot_check_images() - before a reset after a restore: do the images
+ * @m holds hash as the snapshot's did?
+ * Returns: 0; -ESTALE with the file that changed in @why.
+ */
+int snapshot_check_images(struct machine *m, char *why, size_t why_size);
 
 /**
  * snapshot_restore() - put @view's state into @m (built by machine_setup()

@@ -57,5 +57,7 @@ void test_counter(void)
 		say("counter %lu psci %ld.%ld secondary %lu step %lu", n, (v >> 16) & 0xffff,
 		    v & 0xffff, counter_secondary, gap);
 	}
+	if (args_u64("reset", 0))
+		(void)psci_call(PSCI_FN(PSCI_SYSTEM_RESET), 0, 0, 0);
 	psci_system_off();
 }

@@ -82,6 +82,24 @@ assert_no_grep '^PVGUEST: boot' "$OUT"
 assert_grep '^PVGUEST: counter 40 ' "$OUT"
 assert_summary 'guest powered off' 0
 
+# A guest reset after a restore boots the same kernel again, and refuses
+# one that changed since the snapshot (its sha256).
+cp "$guest" "$WORK/k.bin"
+bg_start rs -- "$PINVM" run --kernel "$WORK/k.bin" --cmdline "test=counter count=10 reset=1" \
+	--max-resets 1 --control "$sock"
+wait_for '^PVGUEST: counter 3 ' "$OUT" 60 || { show "$OUT" "$ERR"; fail "guest did not count"; }
+expect_status 0 --name rsstop -- "$PINVM" ctl "$sock" snapshot-stop "$WORK/rs.snap"
+OUT=$WORK/rs.out
+ERR=$WORK/rs.err
+bg_wait 10 30
+expect_status 4 --name rssame -- "$PINVM" restore "$WORK/rs.snap" --timeout 120
+assert_count 1 '^PVGUEST: boot' "$OUT"
+assert_summary 'reset limit reached \(--max-resets 1\)' 4
+printf 'X' >>"$WORK/k.bin"
+expect_status 1 --name rschanged -- "$PINVM" restore "$WORK/rs.snap" --timeout 120
+assert_no_grep '^PVGUEST: boot' "$OUT"
+assert_grep "^pinvm: error: restart: kernel $(re_quote "$WORK/k.bin") is not the one the snapshot's guest booted \(sha256 [0-9a-f]{16}\.\.\.\)$" "$ERR"
+
 # pinvm's own PSCI firmware (the SMCCC filter, Linux 6.4+) answering 1.1:
 # restored with pinvm's firmware again, the same version.
 kernel_at_least 6.4 || exit 0
