@@ -6,6 +6,7 @@
 #include "pinvm/machine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,7 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 	m->vm.vm_fd = -1;
 	m->gic.fd = -1;
 	m->stop_efd = -1;
+	m->pagemap_fd = -1;
 	m->out_fd = cfg->console_none ? -1 : STDOUT_FILENO;
 	m->fw_replay = cfg->fw_profile;
 	m->vcpu_env.bus = &m->mmio;
@@ -180,6 +182,12 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 				strerror(-r));
 		return r;
 	}
+	/*
+	 * A snapshot skips the RAM pages never touched (neither present nor
+	 * swapped) by asking the page map, instead of reading all of RAM.
+	 * Without it (no /proc), every page is read.
+	 */
+	m->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	/* The coalesced MMIO ring: this page of every vCPU's kvm_run mapping. */
 	r = vm_check_cap(m->host.kvm_fd, KVM_CAP_COALESCED_MMIO);
 	if (r > 0 && (size_t)(r + 1) * (size_t)sysconf(_SC_PAGESIZE) <= m->host.run_size)
@@ -552,6 +560,9 @@ void machine_close(struct machine *m)
 	vm_destroy(&m->vm);
 	mmio_destroy(&m->mmio);
 	vm_ram_free(&m->vm);
+	if (m->pagemap_fd >= 0)
+		(void)close(m->pagemap_fd);
+	m->pagemap_fd = -1;
 	vm_host_close(&m->host);
 	power_destroy(&m->power);
 	conwatch_destroy(&m->watch);

@@ -80,6 +80,7 @@ static const uint32_t sandbox_process_ioctls[] = {
 static const uint32_t sandbox_process_plain[] = {
 	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
 	__NR_fsync, __NR_fdatasync,
+	__NR_pread64,	/* a snapshot asks /proc/self/pagemap which RAM pages were touched */
 	/* the control socket: its clients (accepted, read, answered), snapshots' fds */
 	__NR_accept4, __NR_recvmsg, __NR_sendto,
 	__NR_set_robust_list, __NR_rseq,

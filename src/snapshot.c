@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/kvm.h>
 
@@ -78,16 +79,51 @@ static bool snapshot_page_zero(const uint8_t *p)
 	return true;
 }
 
+/* /proc/self/pagemap (Documentation/admin-guide/mm/pagemap.rst): bit 63 present, 62 swapped */
+#define SNAPSHOT_PM_PRESENT	(1ULL << 63)
+#define SNAPSHOT_PM_SWAPPED	(1ULL << 62)
+#define SNAPSHOT_PM_BATCH	512
+
+/*
+ * Could the page at @off hold data? A page neither present nor swapped
+ * was never touched (or was dropped) and reads as zero: it is not read.
+ * The page map is read SNAPSHOT_PM_BATCH entries at a time into @pm.
+ */
+static bool snapshot_page_maybe(const struct machine *m, uint64_t off, uint64_t *pm,
+				uint64_t *pm_first, bool *pm_ok)
+{
+	uint64_t host_page = (uint64_t)(uintptr_t)m->vm.ram / SNAPFILE_PAGE + off / SNAPFILE_PAGE;
+
+	if (!*pm_ok)
+		return true;
+	if (host_page < *pm_first || host_page >= *pm_first + SNAPSHOT_PM_BATCH) {
+		ssize_t n = pread(m->pagemap_fd, pm, SNAPSHOT_PM_BATCH * sizeof(uint64_t),
+				  (off_t)(host_page * sizeof(uint64_t)));
+
+		if (n < (ssize_t)sizeof(uint64_t)) {
+			*pm_ok = false;		/* read every page from here on */
+			return true;
+		}
+		for (size_t i = (size_t)n / sizeof(uint64_t); i < SNAPSHOT_PM_BATCH; i++)
+			pm[i] = SNAPSHOT_PM_PRESENT;	/* beyond what was read: look */
+		*pm_first = host_page;
+	}
+	return pm[host_page - *pm_first] & (SNAPSHOT_PM_PRESENT | SNAPSHOT_PM_SWAPPED);
+}
+
 /* The runs of non-zero pages of RAM: (offset, length) pairs in @runs. */
 static int snapshot_ram_runs(const struct machine *m, uint64_t **ret_runs, size_t *ret_nr,
 			     uint64_t *ret_bytes)
 {
 	const uint8_t *ram = m->vm.ram;
-	uint64_t *runs = NULL, bytes = 0;
+	uint64_t *runs = NULL, bytes = 0, pm_first = UINT64_MAX / 2;
+	uint64_t pm[SNAPSHOT_PM_BATCH];
+	bool pm_ok = m->pagemap_fd >= 0 && sysconf(_SC_PAGESIZE) == (long)SNAPFILE_PAGE;
 	size_t nr = 0, cap = 0;
 
 	for (uint64_t off = 0; off < m->vm.ram_size; off += SNAPFILE_PAGE) {
-		if (snapshot_page_zero(ram + off))
+		if (!snapshot_page_maybe(m, off, pm, &pm_first, &pm_ok) ||
+		    snapshot_page_zero(ram + off))
 			continue;
 		bytes += SNAPFILE_PAGE;
 		if (nr && runs[2 * nr - 2] + runs[2 * nr - 1] == off) {

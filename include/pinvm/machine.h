@@ -132,6 +132,7 @@ struct machine {
 	struct ctl *ctl;
 	bool ctl_paused;		/* held by a client's pause */
 	struct timespec started;	/* CLOCK_MONOTONIC, for status's uptime */
+	int pagemap_fd;			/* /proc/self/pagemap for snapshots, -1: none */
 	/* SHA-256 of the kernel and initrd held (snapshot.h), computed once when first needed */
 	bool image_sha_done;
 	uint8_t kernel_sha256[32], initrd_sha256[32];

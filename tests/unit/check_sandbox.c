@@ -467,7 +467,7 @@ END_TEST
  */
 static const long process_allowed[] = {
 	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close, __NR_fsync,
-	__NR_fdatasync, __NR_accept4, __NR_recvmsg, __NR_sendto,
+	__NR_fdatasync, __NR_pread64, __NR_accept4, __NR_recvmsg, __NR_sendto,
 	__NR_set_robust_list, __NR_rseq, __NR_munmap, __NR_madvise, __NR_brk,
 	__NR_mremap, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
 	__NR_signalfd4, __NR_eventfd2, __NR_timerfd_create, __NR_timerfd_settime,

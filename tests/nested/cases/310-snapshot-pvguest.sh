@@ -92,11 +92,12 @@ expect_status 0 --name rsstop -- "$PINVM" ctl "$sock" snapshot-stop "$WORK/rs.sn
 OUT=$WORK/rs.out
 ERR=$WORK/rs.err
 bg_wait 10 30
-expect_status 4 --name rssame -- "$PINVM" restore "$WORK/rs.snap" --timeout 120
+# (run options, --max-resets among them, are the restore's own)
+expect_status 4 --name rssame -- "$PINVM" restore "$WORK/rs.snap" --max-resets 1 --timeout 120
 assert_count 1 '^PVGUEST: boot' "$OUT"
 assert_summary 'reset limit reached \(--max-resets 1\)' 4
 printf 'X' >>"$WORK/k.bin"
-expect_status 1 --name rschanged -- "$PINVM" restore "$WORK/rs.snap" --timeout 120
+expect_status 1 --name rschanged -- "$PINVM" restore "$WORK/rs.snap" --max-resets 1 --timeout 120
 assert_no_grep '^PVGUEST: boot' "$OUT"
 assert_grep "^pinvm: error: restart: kernel $(re_quote "$WORK/k.bin") is not the one the snapshot's guest booted \(sha256 [0-9a-f]{16}\.\.\.\)$" "$ERR"
 
