@@ -227,12 +227,15 @@ int boot_power_on(struct machine *m, char *why, size_t why_size)
 int boot_restart(struct machine *m, char *why, size_t why_size)
 {
 	uint64_t mpidr[LAYOUT_MAX_VCPUS];
+	char stale[384];
 	int r;
 
 	/* Restored from a snapshot: only the images its guest booted boot again. */
-	r = snapshot_check_images(m, why, why_size);
-	if (r)
+	r = snapshot_check_images(m, stale, sizeof(stale));
+	if (r) {
+		log_say(why, why_size, "restart: %s", stale);
 		return r;
+	}
 	/* A power cycle: RAM reads as zero again, images are reloaded. */
 	(void)madvise(m->vm.ram, (size_t)m->vm.ram_size, MADV_DONTNEED);
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {

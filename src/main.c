@@ -815,6 +815,9 @@ static int cmd_run_or_restore(int argc, char **argv)
 	r = boot_load(&m, why, sizeof(why));
 	if (!r && snap)
 		snapshot_expect_images(&m, snap);
+	/* With a control socket, the images are hashed now, not while a snapshot holds the guest. */
+	else if (!r && arg_control)
+		snapshot_image_hashes(&m);
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r && arg_control) {
