@@ -122,8 +122,7 @@ int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid)
 	old = umask(0177);
 	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 	umask(old);
-	if (r == -EADDRINUSE)
-		r = -EADDRINUSE;	/* another pinvm won the race */
+	/* -EADDRINUSE here: another pinvm bound it between our look and bind(). */
 	if (!r && (uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
 		r = -errno;
 	if (!r && listen(fd, 4) < 0)

@@ -448,8 +448,8 @@ int snapfile_parse(const void *buf, size_t len, struct snapfile_view *ret, char 
 			uint32_t want, got;
 
 			if (slen != 8 || pos + 16 + 8 != len || snapfile_le32(d + 4)) {
-				log_say(why, why_size, "bad end section at byte %zu (%zu bytes follow the end)",
-					pos, len - pos - 16 - (size_t)(slen < len ? slen : 0));
+				log_say(why, why_size, "bad end section at byte %zu (it must be the last 24 bytes)",
+					pos);
 				return -EINVAL;
 			}
 			want = snapfile_le32(d);
