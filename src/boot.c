@@ -75,14 +75,23 @@ static uint8_t *boot_gz_place(void *ctx, const uint8_t *head, size_t head_len,
 	return vm_gpa_to_hva(&m->vm, plan.kernel_addr, *ret_room);
 }
 
-static int boot_file_changed(bool again, const char *what, const char *path,
-			     char *why, size_t why_size)
+static int boot_file_changed(const struct machine *m, bool again, const char *what,
+			     const char *path, char *why, size_t why_size)
 {
-	if (again)
+	const struct boot_file *f = what[0] == 'k' ? &m->kernel : &m->initrd;
+	char hex[SHA256_HEX_SIZE];
+
+	if (again && m->images_from_snapshot) {
+		/* Restored: the images must be the ones the snapshot's guest booted. */
+		sha256_hex(f->sha256, hex);
+		log_say(why, why_size, "restart: %s %s is not the one the snapshot's guest booted (sha256 %.16s...)",
+			what, path, hex);
+	} else if (again) {
 		log_say(why, why_size, "restart: %s %s changed since the first boot loaded it (size or SHA-256 differs): not booting other content",
 			what, path);
-	else
+	} else {
 		log_say(why, why_size, "%s %s changed while pinvm read it", what, path);
+	}
 	return -ESTALE;
 }
 
@@ -116,7 +125,7 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 		r = loader_gunzip_fd(f->fd, LOADER_MAX_KERNEL, boot_gz_place, &gp, &hash, &len,
 				     &reason);
 		if (r && again)
-			return boot_file_changed(again, "kernel", path, why, why_size);
+			return boot_file_changed(m, again, "kernel", path, why, why_size);
 		if (r) {
 			log_say(why, why_size, "cannot decompress kernel %s: %s", path,
 			    r == -EFBIG ? "it inflates to more than 512 MiB" :
@@ -150,18 +159,18 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 			r = loader_read_fd(f->fd, dst, len, &hash);
 			if (r) {
 				if (again || r == -ESTALE)
-					return boot_file_changed(again, "kernel", path, why, why_size);
+					return boot_file_changed(m, again, "kernel", path, why, why_size);
 				log_say(why, why_size, "cannot read kernel %s: %s", path, strerror(-r));
 				return r;
 			}
 			/* The header planned with must be the one read. */
 			if (memcmp(head, dst, len < sizeof(head) ? (size_t)len : sizeof(head)))
-				return boot_file_changed(again, "kernel", path, why, why_size);
+				return boot_file_changed(m, again, "kernel", path, why, why_size);
 		}
 	}
 	if (r) {
 		if (again)
-			return boot_file_changed(again, "kernel", path, why, why_size);
+			return boot_file_changed(m, again, "kernel", path, why, why_size);
 		if (r == -ENOSPC)
 			log_say(why, why_size, "guest RAM (%" PRIu64 " MiB) cannot hold the images: %s",
 			    m->cfg->ram_size >> 20, reason);
@@ -173,7 +182,7 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 	if (again) {
 		if (len != m->kernel_len || plan.kernel_addr != m->plan.kernel_addr ||
 		    memcmp(digest, f->sha256, sizeof(digest)))
-			return boot_file_changed(again, "kernel", path, why, why_size);
+			return boot_file_changed(m, again, "kernel", path, why, why_size);
 		return 0;
 	}
 	memcpy(f->sha256, digest, sizeof(digest));
@@ -196,7 +205,7 @@ static int boot_read_initrd(struct machine *m, bool again, char *why, size_t why
 	r = loader_read_fd(f->fd, vm_gpa_to_hva(&m->vm, m->plan.initrd_addr, f->size), f->size,
 			   &hash);
 	if (r == -ESTALE || (r && again))
-		return boot_file_changed(again, "initrd", path, why, why_size);
+		return boot_file_changed(m, again, "initrd", path, why, why_size);
 	if (r) {
 		log_say(why, why_size, "cannot read initrd %s: %s", path, strerror(-r));
 		return r;
@@ -205,8 +214,22 @@ static int boot_read_initrd(struct machine *m, bool again, char *why, size_t why
 	if (!again)
 		memcpy(f->sha256, digest, sizeof(digest));
 	else if (memcmp(digest, f->sha256, sizeof(digest)))
-		return boot_file_changed(again, "initrd", path, why, why_size);
+		return boot_file_changed(m, again, "initrd", path, why, why_size);
 	return 0;
+}
+
+void boot_expect_images(struct machine *m, const uint8_t kernel[SHA256_DIGEST_SIZE],
+			const uint8_t *initrd)
+{
+	/* What the next restart's reading is checked against (boot_read_kernel/initrd). */
+	/*
+	 * Only the digests: the sizes stay the files' (what a restart reads and
+	 * where it fits); other bytes give another digest.
+	 */
+	memcpy(m->kernel.sha256, kernel, sizeof(m->kernel.sha256));
+	if (initrd && m->initrd.fd >= 0)
+		memcpy(m->initrd.sha256, initrd, sizeof(m->initrd.sha256));
+	m->images_from_snapshot = true;
 }
 
 int boot_load(struct machine *m, char *why, size_t why_size)

@@ -103,6 +103,12 @@ int gic_finalize(struct gic *gic)
 #define GICD_ICENABLER		0x0180
 #define GICD_ISPENDR		0x0200
 #define GICD_ICACTIVER		0x0380
+#define GICD_IIDR		0x0008
+#define GICD_IGROUPR		0x0080
+#define GICD_ISACTIVER		0x0300
+#define GICD_IPRIORITYR		0x0400
+#define GICD_ICFGR		0x0c00
+#define GICD_IROUTER		0x6000
 #define GICR_SGI_FRAME		0x10000
 #define GIC_SGI_MASK		0x0000ffffU	/* INTIDs 0-15 of word 0 */
 
@@ -112,6 +118,9 @@ int gic_finalize(struct gic *gic)
 #define ICC_AP0R_EL1(n)		ICC_SYSREG(12, 8, 4 + (n))
 #define ICC_AP1R_EL1(n)		ICC_SYSREG(12, 9, (n))
 #define ICC_CTLR_EL1		ICC_SYSREG(12, 12, 4)
+#define ICC_SRE_EL1		ICC_SYSREG(12, 12, 5)
+#define ICC_BPR0_EL1		ICC_SYSREG(12, 8, 3)
+#define ICC_BPR1_EL1		ICC_SYSREG(12, 12, 3)
 #define ICC_IGRPEN0_EL1		ICC_SYSREG(12, 12, 6)
 #define ICC_IGRPEN1_EL1		ICC_SYSREG(12, 12, 7)
 #define ICC_CTLR_CBPR		(1ULL << 0)
@@ -224,6 +233,130 @@ int gic_reset(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus)
 			r = gic_icc_reset(gic, mpidr[i]);
 	}
 	return r;
+}
+
+/* ---- snapshot: the state as attributes (docs/snapshot.md) ---- */
+
+struct gic_saver {
+	struct gic *gic;
+	gic_emit_fn emit;
+	void *ctx;
+	int r;
+};
+
+static void gic_save_one(struct gic_saver *sv, uint32_t group, uint32_t size, uint64_t attr)
+{
+	uint64_t v = 0;
+	uint32_t v32 = 0;
+
+	if (sv->r)
+		return;
+	if (size == 4) {
+		sv->r = gic_attr(sv->gic->fd, false, group, attr, &v32);
+		v = v32;
+	} else {
+		sv->r = gic_attr(sv->gic->fd, false, group, attr, &v);
+	}
+	if (!sv->r)
+		sv->r = sv->emit(sv->ctx, group, size, attr, v);
+}
+
+int gic_save(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus, gic_emit_fn emit,
+	     void *ctx)
+{
+	struct gic_saver sv = { .gic = gic, .emit = emit, .ctx = ctx };
+	const uint32_t dg = KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
+	uint32_t typer = 0;
+	unsigned int words, nr_apr;
+	uint64_t ctlr = 0;
+
+	if (gic->version != 3)
+		return -EOPNOTSUPP;
+	sv.r = gic_attr(gic->fd, false, dg, GICD_TYPER, &typer);
+	if (sv.r)
+		return sv.r;
+	words = (typer & 0x1f) + 1;
+	/* The implementation revision first: it decides how the rest reads back. */
+	gic_save_one(&sv, dg, 4, GICD_IIDR);
+	for (unsigned int w = 1; w < words; w++) {
+		gic_save_one(&sv, dg, 4, GICD_IGROUPR + 4 * w);
+		gic_save_one(&sv, dg, 4, GICD_ICFGR + 8 * w);
+		gic_save_one(&sv, dg, 4, GICD_ICFGR + 8 * w + 4);
+		for (unsigned int i = 0; i < 8; i++)
+			gic_save_one(&sv, dg, 4, GICD_IPRIORITYR + 32 * w + 4 * i);
+		for (unsigned int i = 0; i < 32; i++) {
+			/* 64-bit IROUTER as two 32-bit halves */
+			gic_save_one(&sv, dg, 4, GICD_IROUTER + 8 * (32 * w + i));
+			gic_save_one(&sv, dg, 4, GICD_IROUTER + 8 * (32 * w + i) + 4);
+		}
+		gic_save_one(&sv, dg, 4, GICD_ISENABLER + 4 * w);
+		gic_save_one(&sv, dg, 4, GICD_ISPENDR + 4 * w);
+		gic_save_one(&sv, dg, 4, GICD_ISACTIVER + 4 * w);
+		/* The input lines of level-triggered SPIs */
+		gic_save_one(&sv, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 4,
+			     ((uint64_t)VGIC_LEVEL_INFO_LINE_LEVEL <<
+			      KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT) | (32 * w));
+	}
+	gic_save_one(&sv, dg, 4, GICD_CTLR);
+	for (unsigned int c = 0; c < nr_vcpus; c++) {
+		uint64_t va = gic_vcpu_attr(mpidr[c]);
+		const uint32_t rg = KVM_DEV_ARM_VGIC_GRP_REDIST_REGS;
+		const uint32_t sg = KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
+
+		gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | GICD_IGROUPR);
+		gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | GICD_ICFGR);
+		gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | (GICD_ICFGR + 4));
+		for (unsigned int i = 0; i < 8; i++)
+			gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | (GICD_IPRIORITYR + 4 * i));
+		gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | GICD_ISENABLER);
+		gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | GICD_ISPENDR);
+		gic_save_one(&sv, rg, 4, va | GICR_SGI_FRAME | GICD_ISACTIVER);
+		gic_save_one(&sv, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 4, va |
+			     ((uint64_t)VGIC_LEVEL_INFO_LINE_LEVEL <<
+			      KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT));
+		/* The CPU interface: SRE and CTLR first (they shape the rest). */
+		gic_save_one(&sv, sg, 8, va | ICC_SRE_EL1);
+		gic_save_one(&sv, sg, 8, va | ICC_CTLR_EL1);
+		if (!sv.r)
+			sv.r = gic_attr(gic->fd, false, sg, va | ICC_CTLR_EL1, &ctlr);
+		gic_save_one(&sv, sg, 8, va | ICC_PMR_EL1);
+		gic_save_one(&sv, sg, 8, va | ICC_BPR0_EL1);
+		gic_save_one(&sv, sg, 8, va | ICC_BPR1_EL1);
+		nr_apr = 1U << (ICC_CTLR_PRIBITS(ctlr) > 5 ? ICC_CTLR_PRIBITS(ctlr) - 5 : 0);
+		for (unsigned int n = 0; n < nr_apr && n < 4; n++) {
+			gic_save_one(&sv, sg, 8, va | ICC_AP0R_EL1(n));
+			gic_save_one(&sv, sg, 8, va | ICC_AP1R_EL1(n));
+		}
+		gic_save_one(&sv, sg, 8, va | ICC_IGRPEN0_EL1);
+		gic_save_one(&sv, sg, 8, va | ICC_IGRPEN1_EL1);
+	}
+	return sv.r;
+}
+
+int gic_load_attr(struct gic *gic, uint32_t group, uint32_t size, uint64_t attr, uint64_t value)
+{
+	uint32_t v32 = (uint32_t)value, ones = ~0U;
+	uint64_t off = attr & 0xffffffffULL;
+	int r = 0;
+
+	if (gic->version != 3)
+		return -EOPNOTSUPP;
+	/*
+	 * A set-enable or set-active register only sets bits: the interrupts
+	 * KVM created enabled (SGIs) are cleared first.
+	 */
+	if (group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS || group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS) {
+		uint64_t reg = group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS ? off - GICR_SGI_FRAME : off;
+		uint64_t base = attr - off;
+
+		if ((reg & ~0x7fULL) == GICD_ISENABLER || (reg & ~0x7fULL) == GICD_ISACTIVER)
+			r = gic_attr(gic->fd, true, group, base | (off + 0x80), &ones);
+	}
+	if (r)
+		return r;
+	if (size == 4)
+		return gic_attr(gic->fd, true, group, attr, &v32);
+	return gic_attr(gic->fd, true, group, attr, &value);
 }
 
 int gic_spi_line(int vm_fd, unsigned int spi, int level)

@@ -6,6 +6,7 @@
 #include "pinvm/machine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,33 @@ static void machine_watch_stop(void *ctx, const struct stop *stop)
 	runloop_request_stop(ctx, stop);
 }
 
+/* The UART's state in a snapshot (snapshot.h). */
+static size_t machine_uart_size(void *opaque)
+{
+	(void)opaque;
+	return UART_STATE_SIZE;
+}
+
+static int machine_uart_save(void *opaque, uint8_t *buf, size_t len)
+{
+	if (len != UART_STATE_SIZE)
+		return -EINVAL;
+	uartio_save(opaque, buf);
+	return 0;
+}
+
+static int machine_uart_load(void *opaque, const uint8_t *buf, size_t len)
+{
+	return uartio_load(opaque, buf, len);
+}
+
+static const struct snapshot_device machine_uart_state = {
+	.name = "uart",
+	.size = machine_uart_size,
+	.save = machine_uart_save,
+	.load = machine_uart_load,
+};
+
 void machine_init(struct machine *m, const struct machine_config *cfg, struct evlog *log)
 {
 	memset(m, 0, sizeof(*m));
@@ -73,6 +101,7 @@ void machine_init(struct machine *m, const struct machine_config *cfg, struct ev
 	m->stop_efd = -1;
 	m->kernel.fd = -1;
 	m->initrd.fd = -1;
+	m->pagemap_fd = -1;
 	m->out_fd = cfg->console_none ? -1 : STDOUT_FILENO;
 	m->fw_replay = cfg->fw_profile;
 	m->vcpu_env.bus = &m->mmio;
@@ -169,6 +198,12 @@ int machine_open(struct machine *m, char *why, size_t why_size)
 		    m->cfg->ram_size >> 20, m->host.ipa_max);
 		return -E2BIG;
 	}
+	/*
+	 * A snapshot skips the RAM pages never touched (neither present nor
+	 * swapped) by asking the page map, instead of reading all of RAM.
+	 * Without it (no /proc), every page is read.
+	 */
+	m->pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	/* The coalesced MMIO ring: this page of every vCPU's kvm_run mapping. */
 	r = vm_check_cap(m->host.kvm_fd, KVM_CAP_COALESCED_MMIO);
 	if (r > 0 && (size_t)(r + 1) * (size_t)sysconf(_SC_PAGESIZE) <= m->host.run_size)
@@ -457,6 +492,12 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		uartio_set_ring(&m->uartio, (uint8_t *)m->vcpus[0].run + m->ring_page * page, page);
 	}
 	r = mmio_register(&m->mmio, LAYOUT_UART_BASE, LAYOUT_UART_SIZE, uartio_mmio, &m->uartio);
+	if (!r) {
+		struct snapshot_device uart_state = machine_uart_state;
+
+		uart_state.opaque = &m->uartio;
+		r = snapshot_add_device(m, &uart_state);
+	}
 	if (r) {
 		log_say(why, why_size, "cannot map the UART: %s", strerror(-r));
 		return r;
@@ -526,8 +567,8 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 		}
 	}
 	r = boot_build_dtb(m, why, why_size);
-	if (r)
-		return r;
+	if (r || cfg->restore)
+		return r;	/* a restore: snapshot_restore() puts the guest's state in */
 	return boot_power_on(m, why, why_size);
 }
 
@@ -566,6 +607,9 @@ void machine_close(struct machine *m)
 	vm_destroy(&m->vm);
 	mmio_destroy(&m->mmio);
 	vm_ram_free(&m->vm);
+	if (m->pagemap_fd >= 0)
+		(void)close(m->pagemap_fd);
+	m->pagemap_fd = -1;
 	vm_host_close(&m->host);
 	power_destroy(&m->power);
 	conwatch_destroy(&m->watch);

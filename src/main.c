@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "pinvm/caps.h"
 #include "pinvm/console.h"
 #include "pinvm/conwatch.h"
+#include "pinvm/ctl.h"
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
 #include "pinvm/fwregs.h"
@@ -37,6 +40,8 @@
 #include "pinvm/runloop.h"
 #include "pinvm/sandbox.h"
 #include "pinvm/swsusp.h"
+#include "pinvm/snapfile.h"
+#include "pinvm/snapshot.h"
 #include "pinvm/verdict.h"
 
 enum {
@@ -50,6 +55,7 @@ enum {
 	EXIT_PANIC = 7,		/* a guest kernel panic */
 	EXIT_FAIL_PATTERN = 8,	/* a --fail-on line */
 	EXIT_ALL_OFF = 9,	/* every vCPU turned itself off without SYSTEM_OFF */
+	EXIT_SNAPSHOT = 10,	/* snapshot-stop: the snapshot is written, pinvm stopped */
 	EXIT_TIMEOUT = 124,
 	EXIT_SIGNAL_BASE = 128,
 };
@@ -110,6 +116,7 @@ static void usage_run(FILE *out)
 		"      --fail-on REGEX      exit 8 when a console line matches (repeatable)\n"
 		"      --user NAME|UID[:GID]  as root: run as this user once the files and\n"
 		"                           /dev/kvm are open (docs/security.md)\n"
+		"      --control SOCKET     listen for 'pinvm ctl' on this UNIX socket (mode 0600)\n"
 		"      --no-seccomp         no system call filter (debugging only)\n"
 		"  -q, --quiet              no exit summary, no warnings\n"
 		"  -h, --help               this text\n"
@@ -117,7 +124,8 @@ static void usage_run(FILE *out)
 		"Console: Ctrl-A x quits (status 0), Ctrl-A Ctrl-A sends Ctrl-A (when stdin is a terminal).\n"
 		"Exit: 0 powered off or --pass-on, 1 could not start, 2 usage, 3 hibernated,\n"
 		"      4 reset, 5 vendor reset, 6 guest/vCPU failure, 7 guest kernel panic,\n"
-		"      8 --fail-on, 9 every vCPU off without SYSTEM_OFF, 124 timeout,\n"
+		"      8 --fail-on, 9 every vCPU off without SYSTEM_OFF, 10 snapshot-stop,\n"
+		"      124 timeout,\n"
 		"      128+N signal N, 159 blocked system call (seccomp).\n");
 }
 
@@ -152,6 +160,7 @@ enum {
 	OPT_TIMEOUT, OPT_EVENT_LOG, OPT_DUMP_DTB, OPT_CONSOLE, OPT_FW_PROFILE,
 	OPT_USER, OPT_NO_SECCOMP, OPT_PSCI_IMPL, OPT_LOG_PSCI, OPT_MEM_MERGE, OPT_CONSOLE_LOG,
 	OPT_CONSOLE_LOG_TIMESTAMPS, OPT_ON_PANIC, OPT_PASS_ON, OPT_FAIL_ON, OPT_DISK,
+	OPT_CONTROL,
 };
 
 /*
@@ -187,6 +196,9 @@ static int add_pattern(struct conwatch_config *w, enum verdict_result kind, cons
 /* Hardening options (docs/security.md); main.c alone uses them. */
 static const char *arg_user;
 static bool arg_no_seccomp;
+static const char *arg_control;		/* --control SOCKET */
+static bool arg_restore;		/* pinvm restore */
+static const char *arg_snapshot;	/* its FILE */
 
 /*
  * --disk FILE[,ro|,rw]: the text after the last comma is the mode when
@@ -251,12 +263,13 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		{ "pass-on", required_argument, NULL, OPT_PASS_ON },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	int c, rc;
+	int c, rc, longidx = -1;
 
 	cfg->nr_cpus = 1;
 	cfg->ram_size = 256ULL << 20;
@@ -266,7 +279,20 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:qh", opts, &longidx)) != -1) {
+		/* restore: the snapshot sets the machine; only run options are taken. */
+		if (arg_restore && (c == 'k' || c == 'i' || c == 'p' || c == 'c' || c == 'm' ||
+				     c == OPT_MEM_MERGE || c == OPT_GIC || c == OPT_PSCI ||
+				     c == OPT_PSCI_IMPL || c == OPT_FW_PROFILE || c == OPT_DUMP_DTB ||
+				     c == OPT_NO_SUSPEND || c == OPT_DISK))
+		{
+			for (int i = 0; longidx < 0 && opts[i].name; i++)
+				if (opts[i].val == c)
+					longidx = i;
+			return usage_error("--%s: the snapshot sets the machine; restore takes run options only",
+					   opts[longidx].name);
+		}
+		longidx = -1;
 		switch (c) {
 		case 'k':
 			cfg->kernel_path = optarg;
@@ -420,6 +446,14 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 			if (rc)
 				return rc;
 			break;
+		case OPT_CONTROL:
+			if (!*optarg)
+				return usage_error("--control: empty socket path");
+			if (strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+				return usage_error("--control: '%s' is longer than a UNIX socket path may be (%zu bytes)",
+						   optarg, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+			arg_control = optarg;
+			break;
 		case 'q':
 			*quiet = true;
 			break;
@@ -431,6 +465,16 @@ static int parse_run_args(int argc, char **argv, struct machine_config *cfg,
 		default:
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (arg_restore) {
+		if (optind == argc)
+			return usage_error("restore needs the snapshot FILE");
+		if (optind + 1 < argc)
+			return usage_error("unexpected argument '%s'", argv[optind + 1]);
+		if (!*argv[optind])
+			return usage_error("restore: empty file name");
+		arg_snapshot = argv[optind];
+		return 0;
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
@@ -553,6 +597,8 @@ static int stop_status(const struct stop *s)
 		return EXIT_POWEROFF;
 	case STOP_FAIL:
 		return EXIT_FAIL_PATTERN;
+	case STOP_SNAPSHOT:
+		return EXIT_SNAPSHOT;
 	case STOP_FAILURE:
 	case STOP_NONE:
 		break;
@@ -622,6 +668,9 @@ static void stop_describe(const struct stop *s, const struct machine_config *cfg
 		break;
 	case STOP_ESCAPE:
 		snprintf(buf, size, "console escape (Ctrl-A x)");
+		break;
+	case STOP_SNAPSHOT:
+		snprintf(buf, size, "snapshot-stop: snapshot written");
 		break;
 	case STOP_NONE:
 		snprintf(buf, size, "stopped");
@@ -757,10 +806,78 @@ static int run_error(struct evlog *log, int status, const char *why)
 	return status;
 }
 
-static int cmd_run(int argc, char **argv)
+/*
+ * pinvm restore FILE: the whole file in memory (RAM is its bulk, zero
+ * pages left out), checked by snapfile_parse(). Returns: 0; an exit
+ * status with the message in @why.
+ */
+static int restore_read(const char *path, void **ret_buf, struct snapfile_view *view,
+			char *why, size_t why_size)
+{
+	char reason[400];
+	struct stat st;
+	size_t len = 0;
+	uint8_t *buf;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(why, why_size, "cannot open snapshot %s: %s", path, strerror(errno));
+		return EXIT_START;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, why_size, "snapshot %s is not a regular file", path);
+		(void)close(fd);
+		return EXIT_START;
+	}
+	if ((uint64_t)st.st_size > SNAPFILE_RAM_MAX + (64ULL << 20)) {
+		snprintf(why, why_size, "snapshot %s: %lld bytes is more than any snapshot pinvm writes",
+			 path, (long long)st.st_size);
+		(void)close(fd);
+		return EXIT_START;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		snprintf(why, why_size, "snapshot %s: out of memory for %lld bytes", path,
+			 (long long)st.st_size);
+		(void)close(fd);
+		return EXIT_START;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				snprintf(why, why_size, "cannot read snapshot %s: %s", path,
+					 strerror(errno));
+			break;
+		}
+		len += (size_t)n;
+	}
+	(void)close(fd);
+	if (len < (size_t)st.st_size && why[0]) {
+		free(buf);
+		return EXIT_START;
+	}
+	r = snapfile_parse(buf, len, view, reason, sizeof(reason));
+	if (r) {
+		snprintf(why, why_size, "snapshot %s: %s", path, reason);
+		free(buf);
+		return EXIT_START;
+	}
+	*ret_buf = buf;
+	return 0;
+}
+
+static int cmd_run_or_restore(int argc, char **argv)
 {
 	struct machine_config cfg;
 	struct fwprofile profile;
+	struct snapfile_view *snap = NULL;
+	void *snap_buf = NULL;
+	struct ctl ctl;
 	struct caps_user user_ids;
 	const struct caps_user *user;
 	const char *event_log = NULL;
@@ -799,12 +916,26 @@ static int cmd_run(int argc, char **argv)
 			return EXIT_START;
 		}
 	}
+	ctl_init(&ctl);
 	r = run_resolve_user(&user_ids, &user, why, sizeof(why));
 	if (!r && cfg.fw_profile_path)
 		r = fw_profile_prepare(&cfg, &profile, why, sizeof(why));
+	if (!r && arg_snapshot) {
+		snap = calloc(1, sizeof(*snap));
+		r = snap ? restore_read(arg_snapshot, &snap_buf, snap, why, sizeof(why)) : EXIT_START;
+		if (!snap)
+			snprintf(why, sizeof(why), "out of memory");
+		if (!r) {
+			/* The machine as saved; its firmware view replayed like --fw-profile. */
+			snapshot_config(snap, &cfg, &profile);
+			cfg.fw_profile_path = arg_snapshot;
+		}
+	}
 	if (r) {
 		status = run_error(&log, r, why);
 		evlog_close(&log);
+		free(snap_buf);
+		free(snap);
 		return status;
 	}
 
@@ -815,18 +946,45 @@ static int cmd_run(int argc, char **argv)
 		snprintf(why, sizeof(why), "%s", desc);
 	if (!r)
 		r = boot_load(&m, why, sizeof(why));
+	/* Restored: a reset boots the images only if they are what the snapshot's guest booted. */
+	if (!r && snap)
+		boot_expect_images(&m, snap->kernel.sha256, snap->has_initrd ? snap->initrd.sha256 : NULL);
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
+	if (!r && arg_control) {
+		r = ctl_listen(&ctl, arg_control, user ? user->uid : (uid_t)-1,
+			       user ? user->gid : (gid_t)-1);
+		if (r == -EADDRINUSE)
+			snprintf(why, sizeof(why), "--control %s: another pinvm is listening there",
+				 arg_control);
+		else if (r == -EEXIST)
+			snprintf(why, sizeof(why), "--control %s: exists and is not a socket (not replaced)",
+				 arg_control);
+		else if (r)
+			snprintf(why, sizeof(why), "--control %s: %s", arg_control, strerror(-r));
+		if (!r)
+			m.ctl = &ctl;
+	}
 	if (!r)
 		r = run_drop_privileges(user, why, sizeof(why));
 	if (!r)
 		r = machine_setup(&m, why, sizeof(why));
+	if (!r && snap) {
+		char reason[384];
+
+		r = snapshot_restore(&m, snap, reason, sizeof(reason));
+		if (r)
+			snprintf(why, sizeof(why), "cannot restore %.100s: %s", arg_snapshot, reason);
+	}
 	machine_get_info(&m, &mi);
 	if (r) {
 		fw_report_log(mi.fw_report);
 		status = run_error(&log, EXIT_START, why);
 		goto out;
 	}
+	/* The snapshot's RAM is in the guest now: the file's copy goes. */
+	free(snap_buf);
+	snap_buf = NULL;
 	if (cfg.fw_record) {
 		r = fw_profile_write(&mi, cfg.fw_profile_path);
 		if (r) {
@@ -875,6 +1033,9 @@ static int cmd_run(int argc, char **argv)
 		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", impl, cfg.nr_cpus, cfg.ram_size,
 		   mi.gic_version, evlog_json_str(mi.host_release, name, sizeof(name)), disks_field);
 
+	if (snap)
+		evlog_emit(&log, "restore", "\"snapshot\":%s",
+			   evlog_json_str(arg_snapshot, name, sizeof(name)));
 	r = runloop_run(&m, &stop, why, sizeof(why));
 	machine_get_info(&m, &mi);
 	/* Output that did not reach stdout (the console ring was full, or stdout stalled or failed). */
@@ -939,8 +1100,109 @@ static int cmd_run(int argc, char **argv)
 			   evlog_elapsed(&log), drop_note, status);
 out:
 	machine_close(&m);
+	ctl_close(&ctl);
 	evlog_close(&log);
+	free(snap_buf);
+	free(snap);
 	return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	arg_restore = false;
+	return cmd_run_or_restore(argc, argv);
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	arg_restore = true;
+	return cmd_run_or_restore(argc, argv);
+}
+
+static void usage_ctl(FILE *out)
+{
+	fprintf(out,
+		"Usage: pinvm ctl SOCKET COMMAND [FILE]\n"
+		"\n"
+		"Send one command to the pinvm listening on SOCKET (pinvm run --control SOCKET)\n"
+		"and print its answer:\n"
+		"  status               running or paused, vCPUs, PSCI version and implementation, uptime\n"
+		"  pause | resume       hold every vCPU / let them go\n"
+		"  snapshot FILE        save the guest in FILE; it keeps running\n"
+		"  snapshot-stop FILE   save it, then pinvm exits with status 10\n"
+		"FILE is written as FILE.tmp and renamed when pinvm reports success.\n"
+		"Exit: 0 answered ok, 1 an error (answered or not), 2 usage.\n");
+}
+
+static int cmd_ctl(int argc, char **argv)
+{
+	char answer[CTL_ANSWER_MAX], why[256], tmp[PATH_MAX];
+	const char *sock, *cmd, *file = NULL;
+	enum ctl_cmd kind;
+	int fd = -1, r;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage_ctl(stdout);
+		return 0;
+	}
+	if (argc < 3) {
+		pr_err("ctl needs SOCKET and COMMAND (try 'pinvm ctl --help')");
+		return EXIT_USAGE;
+	}
+	sock = argv[1];
+	cmd = argv[2];
+	if (ctl_parse(cmd, strlen(cmd), &kind, why, sizeof(why))) {
+		pr_err("ctl: %s (try 'pinvm ctl --help')", why);
+		return EXIT_USAGE;
+	}
+	if (ctl_cmd_takes_fd(kind)) {
+		if (argc != 4 || !*argv[3]) {
+			pr_err("ctl %s needs the FILE to write (try 'pinvm ctl --help')", cmd);
+			return EXIT_USAGE;
+		}
+		file = argv[3];
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= (int)sizeof(tmp)) {
+			pr_err("ctl %s: file name too long", cmd);
+			return EXIT_USAGE;
+		}
+		/* pinvm writes into what this process opened: it opens no path itself. */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0) {
+			pr_err("cannot create %s: %s", tmp, strerror(errno));
+			return EXIT_START;
+		}
+	} else if (argc != 3) {
+		pr_err("unexpected argument '%s' (try 'pinvm ctl --help')", argv[3]);
+		return EXIT_USAGE;
+	}
+	/* A snapshot of a big guest takes a while on a slow host. */
+	r = ctl_request(sock, cmd, fd, fd >= 0 ? 600000 : 30000, answer, sizeof(answer));
+	if (fd >= 0)
+		(void)close(fd);
+	if (r) {
+		if (r == -ENOENT || r == -ECONNREFUSED)
+			pr_err("no pinvm is listening on %s", sock);
+		else if (r == -ETIMEDOUT)
+			pr_err("%s: no answer in time", sock);
+		else
+			pr_err("%s: %s", sock, strerror(-r));
+		if (file)
+			(void)unlink(tmp);
+		return EXIT_START;
+	}
+	if (strncmp(answer, "ok", 2) || (answer[2] && answer[2] != ' ')) {
+		if (file)
+			(void)unlink(tmp);
+		pr_err("%s", !strncmp(answer, "error: ", 7) ? answer + 7 : answer);
+		return EXIT_START;
+	}
+	if (file && rename(tmp, file) < 0) {
+		pr_err("cannot rename %s to %s: %s", tmp, file, strerror(errno));
+		(void)unlink(tmp);
+		return EXIT_START;
+	}
+	printf("%s\n", answer);
+	return 0;
 }
 
 static int cmd_probe(int argc, char **argv)
@@ -1501,6 +1763,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "restore"))
+		return cmd_restore(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return cmd_ctl(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "matrix"))

@@ -20,9 +20,11 @@
 #include "pinvm/conout.h"
 #include "pinvm/console.h"
 #include "pinvm/conwatch.h"
+#include "pinvm/ctl.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
 #include "pinvm/psci.h"
+#include "pinvm/snapshot.h"
 
 void runloop_init(struct machine *m)
 {
@@ -148,6 +150,54 @@ static bool runloop_pause_others(struct machine *m, unsigned int self)
 	return ok;
 }
 
+/*
+ * The event loop's pause (control socket): every vCPU thread out of
+ * KVM_RUN, at its checkpoint or waiting for a CPU_ON, bounded by
+ * RUNLOOP_PARK_TIMEOUT_MS. A vCPU's own pause (sync_power) ends first.
+ * Returns: 0; -ESHUTDOWN the boot is stopping; -ETIMEDOUT (the pause is
+ * withdrawn).
+ */
+int runloop_pause_all(struct machine *m)
+{
+	struct timespec deadline = runloop_deadline(RUNLOOP_PARK_TIMEOUT_MS);
+	int r = 0;
+
+	pthread_mutex_lock(&m->lock);
+	while (__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST) && !runloop_stopping(m) && !r)
+		r = pthread_cond_timedwait(&m->cond, &m->lock, &deadline);
+	if (!r && !runloop_stopping(m))
+		__atomic_store_n(&m->pause_req, true, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&m->lock);
+	if (r)
+		return -ETIMEDOUT;
+	if (runloop_stopping(m))
+		return -ESHUTDOWN;
+
+	runloop_kick(m, m->nr_vcpus);
+
+	pthread_mutex_lock(&m->lock);
+	while (m->paused + m->parked < m->threads && !runloop_stopping(m) && !r)
+		r = pthread_cond_timedwait(&m->cond, &m->lock, &deadline);
+	if (m->paused + m->parked >= m->threads)
+		r = 0;
+	if (r || runloop_stopping(m)) {
+		__atomic_store_n(&m->pause_req, false, __ATOMIC_SEQ_CST);
+		pthread_cond_broadcast(&m->cond);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (r)
+		return -ETIMEDOUT;
+	return runloop_stopping(m) ? -ESHUTDOWN : 0;
+}
+
+void runloop_resume_all(struct machine *m)
+{
+	pthread_mutex_lock(&m->lock);
+	__atomic_store_n(&m->pause_req, false, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
 static void runloop_resume_others(struct machine *m)
 {
 	pthread_mutex_lock(&m->lock);
@@ -202,6 +252,13 @@ static void runloop_offcheck(struct machine *m, unsigned int self)
 
 		runloop_op_stop(m, &stop);
 	}
+}
+
+static bool runloop_op_pausing(void *ctx)
+{
+	struct machine *m = ctx;
+
+	return __atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST);
 }
 
 static void runloop_op_checkpoint(void *ctx, unsigned int self)
@@ -287,8 +344,9 @@ static void runloop_op_wake(void *ctx, unsigned int target)
 /*
  * The table changes under its own lock and the waker broadcasts under
  * m->lock afterwards, so a start is never missed. (Lock order: m->lock,
- * then the power table's.) A waiting thread is not counted as paused:
- * pausing is for KVM's PSCI only (sync_power).
+ * then the power table's.) A waiting thread counts as paused: it is out
+ * of KVM_RUN (sync_power's pause is for KVM's PSCI only, where no thread
+ * waits here; the control socket's pause waits for every thread).
  */
 static bool runloop_op_wait_start(void *ctx, unsigned int self, uint64_t *entry,
 				  uint64_t *context, bool *big_endian)
@@ -297,9 +355,17 @@ static bool runloop_op_wait_start(void *ctx, unsigned int self, uint64_t *entry,
 	bool started = false;
 
 	pthread_mutex_lock(&m->lock);
+	/*
+	 * Out of KVM_RUN: counts as paused for the control socket's pause
+	 * (runloop_pause_all()), and is not started while one holds.
+	 */
+	m->paused++;
+	pthread_cond_broadcast(&m->cond);
 	while (!runloop_stopping(m) &&
-	       !(started = power_started(&m->power, self, entry, context, big_endian)))
+	       (__atomic_load_n(&m->pause_req, __ATOMIC_SEQ_CST) ||
+		!(started = power_started(&m->power, self, entry, context, big_endian))))
 		pthread_cond_wait(&m->cond, &m->lock);
+	m->paused--;
 	pthread_mutex_unlock(&m->lock);
 	return started;
 }
@@ -307,6 +373,7 @@ static bool runloop_op_wait_start(void *ctx, unsigned int self, uint64_t *entry,
 const struct vcpu_ops runloop_vcpu_ops = {
 	.stopping = runloop_op_stopping,
 	.stop = runloop_op_stop,
+	.pausing = runloop_op_pausing,
 	.checkpoint = runloop_op_checkpoint,
 	.sync_power = runloop_op_sync_power,
 	.next_boot = runloop_op_next_boot,
@@ -403,6 +470,136 @@ static void runloop_end_threads(struct machine *m)
 	}
 }
 
+/* ---- the control socket (ctl.h), on the event loop's thread ---- */
+
+static void runloop_ctl_answer(struct machine *m, enum ctl_cmd cmd, const char *line)
+{
+	char json[CTL_ANSWER_MAX + 64];
+
+	evlog_emit(m->log, "control", "\"command\":\"%s\",\"answer\":%s", ctl_cmd_name(cmd),
+		   evlog_json_str(line, json, sizeof(json)));
+	ctl_answer(m->ctl, line);
+}
+
+static void runloop_ctl_status(struct machine *m, char *line, size_t size)
+{
+	struct timespec now;
+	char ver[16];
+	double up;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	up = (double)(now.tv_sec - m->started.tv_sec) +
+	     (double)(now.tv_nsec - m->started.tv_nsec) / 1e9;
+	snprintf(line, size, "ok state=%s vcpus=%u psci=%s psci_impl=%s uptime=%.3f",
+		 m->ctl_paused ? "paused" : "running", m->nr_vcpus,
+		 psci_version_str(m->psci_version, ver, sizeof(ver)),
+		 m->psci_impl == PSCI_IMPL_PINVM ? "pinvm" : "kvm", up);
+}
+
+/* snapshot, snapshot-stop: the vCPUs held, the state written to @fd. */
+static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
+{
+	char why[CTL_ANSWER_MAX - 16], line[CTL_ANSWER_MAX];
+	struct timespec t0, t1;
+	uint64_t bytes = 0;
+	int r = 0;
+
+	/*
+	 * A virtio-blk device's queues, status and in-flight requests are not
+	 * saved yet (no snapshot_device of its own): refuse rather than write
+	 * a snapshot whose restore would lose the disk.
+	 */
+	if (m->nr_disks) {
+		runloop_ctl_answer(m, cmd, "error: snapshots of machines with disks are not supported yet");
+		return;
+	}
+	if (!m->ctl_paused)
+		r = runloop_pause_all(m);
+	if (r) {
+		snprintf(line, sizeof(line), "error: the vCPUs could not be paused: %s",
+			 r == -ESHUTDOWN ? "the guest is stopping" : strerror(-r));
+		runloop_ctl_answer(m, cmd, line);
+		return;
+	}
+	/* What KVM queued for the UART goes through the model first. */
+	uartio_flush(&m->uartio);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = snapshot_save(m, fd, &bytes, why, sizeof(why));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r) {
+		if (!m->ctl_paused)
+			runloop_resume_all(m);
+		snprintf(line, sizeof(line), "error: %s", why);
+		runloop_ctl_answer(m, cmd, line);
+		return;
+	}
+	evlog_emit(m->log, "snapshot", "\"bytes\":%" PRIu64 ",\"seconds\":%.3f,\"stop\":%s", bytes,
+		   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		   cmd == CTL_SNAPSHOT_STOP ? "true" : "false");
+	snprintf(line, sizeof(line), "ok %" PRIu64 " bytes%s", bytes,
+		 cmd == CTL_SNAPSHOT_STOP ? ", pinvm stops (status 10)" : "");
+	runloop_ctl_answer(m, cmd, line);
+	if (cmd == CTL_SNAPSHOT_STOP) {
+		struct stop stop = { .kind = STOP_SNAPSHOT };
+
+		/* The vCPUs stay held; the stop parks them. */
+		runloop_request_stop(m, &stop);
+	} else if (!m->ctl_paused) {
+		runloop_resume_all(m);
+	}
+}
+
+static void runloop_control(struct machine *m, short listen_ev, short client_ev)
+{
+	char why[CTL_ANSWER_MAX - 16], line[CTL_ANSWER_MAX];
+	enum ctl_cmd cmd = CTL_STATUS;
+	int fd = -1, r;
+
+	if (client_ev && m->ctl->client_fd >= 0) {
+		r = ctl_receive(m->ctl, &cmd, &fd, why, sizeof(why));
+		if (r == -EINVAL) {
+			snprintf(line, sizeof(line), "error: %s", why);
+			evlog_emit(m->log, "control", "\"command\":null,\"answer\":%s",
+				   evlog_json_str(line, why, sizeof(why)));
+			ctl_answer(m->ctl, line);
+		} else if (!r) {
+			switch (cmd) {
+			case CTL_STATUS:
+				runloop_ctl_status(m, line, sizeof(line));
+				runloop_ctl_answer(m, cmd, line);
+				break;
+			case CTL_PAUSE:
+				r = m->ctl_paused ? 0 : runloop_pause_all(m);
+				if (!r) {
+					m->ctl_paused = true;
+					uartio_flush(&m->uartio);
+					runloop_ctl_answer(m, cmd, "ok paused");
+				} else {
+					snprintf(line, sizeof(line), "error: the vCPUs could not be paused: %s",
+						 r == -ESHUTDOWN ? "the guest is stopping" : strerror(-r));
+					runloop_ctl_answer(m, cmd, line);
+				}
+				break;
+			case CTL_RESUME:
+				if (m->ctl_paused)
+					runloop_resume_all(m);
+				runloop_ctl_answer(m, cmd, m->ctl_paused ? "ok running" :
+						   "ok running (was not paused)");
+				m->ctl_paused = false;
+				break;
+			case CTL_SNAPSHOT:
+			case CTL_SNAPSHOT_STOP:
+				runloop_ctl_snapshot(m, cmd, fd);
+				break;
+			}
+			if (fd >= 0)
+				(void)close(fd);
+		}
+	}
+	if (listen_ev)
+		(void)ctl_accept(m->ctl);
+}
+
 /* ---- the event loop ---- */
 
 /* Only with KVM's PSCI: pinvm's firmware sees every CPU_OFF itself. */
@@ -448,6 +645,16 @@ static void runloop_offcheck_tick(struct machine *m, const struct timespec *now)
 
 	if (!runloop_offcheck_wanted(m) || runloop_ms_until(now, &m->offcheck_next) > 0)
 		return;
+	/*
+	 * A client's pause holds the threads: idle, but not off. No probe
+	 * meanwhile (vCPU 0 would only take part in the pause first), and the
+	 * next look measures from the resume.
+	 */
+	if (m->ctl_paused) {
+		m->offcheck_cpu_ns = UINT64_MAX;
+		m->offcheck_next = runloop_deadline(RUNLOOP_OFFCHECK_MS);
+		return;
+	}
 	ns = runloop_vcpu_cpu_ns(m);
 	if (m->offcheck_cpu_ns != UINT64_MAX && ns - m->offcheck_cpu_ns < idle_ns &&
 	    m->vcpus[0].thread_started) {
@@ -466,8 +673,9 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 	int r;
 
 	for (;;) {
-		struct pollfd pfd[4];
+		struct pollfd pfd[6];
 		int nfds = 0, idx_stop, idx_sig, idx_timer = -1, idx_in = -1;
+		int idx_ctl = -1, idx_client = -1;
 		int timeout, quiet, n;
 		struct timespec now;
 
@@ -478,6 +686,15 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 		if (timer_fd >= 0) {
 			idx_timer = nfds;
 			pfd[nfds++] = (struct pollfd){ .fd = timer_fd, .events = POLLIN };
+		}
+		if (m->ctl && m->ctl->listen_fd >= 0) {
+			idx_ctl = nfds;
+			pfd[nfds++] = (struct pollfd){ .fd = m->ctl->listen_fd, .events = POLLIN };
+			if (m->ctl->client_fd >= 0) {
+				idx_client = nfds;
+				pfd[nfds++] = (struct pollfd){ .fd = m->ctl->client_fd,
+							       .events = POLLIN };
+			}
 		}
 		if (console_wants_input(con)) {
 			idx_in = nfds;
@@ -518,6 +735,13 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 
 			runloop_request_stop(m, &stop);
 			break;
+		}
+		if ((idx_ctl >= 0 && pfd[idx_ctl].revents) ||
+		    (idx_client >= 0 && pfd[idx_client].revents)) {
+			runloop_control(m, idx_ctl >= 0 ? pfd[idx_ctl].revents : 0,
+					idx_client >= 0 ? pfd[idx_client].revents : 0);
+			if (runloop_stopping(m))
+				break;
 		}
 		if (pfd[idx_stop].revents & POLLIN) {
 			uint64_t count;
@@ -621,6 +845,7 @@ static void runloop_log_stop(struct machine *m, const struct stop *s)
 	case STOP_PANIC:	/* the console watch wrote panic and pattern records */
 	case STOP_PASS:
 	case STOP_FAIL:
+	case STOP_SNAPSHOT:	/* the control socket wrote its snapshot record */
 		break;
 	}
 }
@@ -703,6 +928,7 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			log_say(why, why_size, "cannot start the I/O thread of disk %s: %s",
 				m->disks[i].name, strerror(-r));
 	}
+	clock_gettime(CLOCK_MONOTONIC, &m->started);
 	if (!r)
 		r = runloop_start_threads(m, why, why_size);
 	while (!r) {

@@ -69,6 +69,7 @@ static const uint32_t sandbox_process_ioctls[] = {
 	KVM_GET_MP_STATE,		/* SYSTEM_SUSPEND: are the other vCPUs off? */
 	KVM_SET_MP_STATE,		/* SYSTEM_SUSPEND and wake-up */
 	KVM_IRQ_LINE,			/* the UART's SPI */
+	KVM_GET_REG_LIST,		/* snapshot: every register of a vCPU */
 	KVM_REGISTER_COALESCED_MMIO,	/* console output without an exit per byte */
 	KVM_UNREGISTER_COALESCED_MMIO,	/* ... and back */
 	TCGETS,				/* console: isatty/tcgetattr of stdin */
@@ -77,9 +78,13 @@ static const uint32_t sandbox_process_ioctls[] = {
 
 /* Syscalls allowed whatever their arguments. */
 static const uint32_t sandbox_process_plain[] = {
-	__NR_read, __NR_pread64, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
-	__NR_fsync, __NR_fdatasync,	/* disks: fdatasync at every stop */
+	__NR_read, __NR_write, __NR_futex, __NR_ppoll, __NR_close,
+	__NR_fsync, __NR_fdatasync,	/* disks: fdatasync at every stop and snapshot */
+	/* restarts read the images again; a snapshot asks /proc/self/pagemap which RAM pages were touched */
+	__NR_pread64,
 	__NR_preadv, __NR_pwritev,	/* disks' I/O threads */
+	/* the control socket: its clients (accepted, read, answered), snapshots' fds */
+	__NR_accept4, __NR_recvmsg, __NR_sendto,
 	__NR_set_robust_list, __NR_rseq,
 	__NR_munmap, __NR_madvise, __NR_brk, __NR_mremap,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,

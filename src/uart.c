@@ -7,6 +7,7 @@
  */
 #include "pinvm/uart.h"
 
+#include <errno.h>
 #include <string.h>
 
 /* FCR bits that persist; 1 and 2 (FIFO clears) self-clear. */
@@ -270,4 +271,50 @@ bool uart_thr_write_deferrable(const struct uart *u)
 	if (u->lcr & UART_LCR_DLAB)
 		return true;
 	return !uart_loopback(u) && !(u->ier & UART_IER_THRI);
+}
+
+void uart_save(const struct uart *u, uint8_t out[UART_STATE_SIZE])
+{
+	uint8_t *p = out;
+
+	*p++ = u->ier;
+	*p++ = u->lcr;
+	*p++ = u->mcr;
+	*p++ = u->scr;
+	*p++ = u->dll;
+	*p++ = u->dlm;
+	*p++ = u->lsr;
+	*p++ = u->msr;
+	*p++ = u->fcr;
+	/* The FIFO in order, oldest first: the head is not part of the state. */
+	for (unsigned int i = 0; i < UART_FIFO_SIZE; i++)
+		*p++ = i < u->rx_count ? u->rx[(u->rx_head + i) % UART_FIFO_SIZE] : 0;
+	*p++ = (uint8_t)u->rx_count;
+	*p++ = (uint8_t)!!u->thr_ipending;
+	*p = 0;
+}
+
+int uart_load(struct uart *u, const uint8_t *in, size_t len)
+{
+	if (len != UART_STATE_SIZE || in[9 + UART_FIFO_SIZE] > UART_FIFO_SIZE ||
+	    in[10 + UART_FIFO_SIZE] > 1 || in[11 + UART_FIFO_SIZE] ||
+	    (in[0] & ~UART_IER_MASK) || (in[2] & ~UART_MCR_MASK) || (in[8] & ~UART_FCR_KEEP))
+		return -EINVAL;
+	u->ier = in[0];
+	u->lcr = in[1];
+	u->mcr = in[2];
+	u->scr = in[3];
+	u->dll = in[4];
+	u->dlm = in[5];
+	u->lsr = in[6];
+	u->msr = in[7];
+	u->fcr = in[8];
+	memcpy(u->rx, in + 9, UART_FIFO_SIZE);
+	u->rx_head = 0;
+	u->rx_count = in[9 + UART_FIFO_SIZE];
+	u->thr_ipending = in[10 + UART_FIFO_SIZE];
+	/* Report the level even if unchanged: KVM's line starts low. */
+	u->irq_level = -1;
+	uart_update_irq(u);
+	return 0;
 }

@@ -230,3 +230,20 @@ void uartio_destroy(struct uartio *u)
 	u->vm_fd = -1;
 	pthread_mutex_unlock(&u->lock);
 }
+
+void uartio_save(struct uartio *u, uint8_t out[UART_STATE_SIZE])
+{
+	pthread_mutex_lock(&u->lock);
+	uart_save(&u->uart, out);
+	pthread_mutex_unlock(&u->lock);
+}
+
+int uartio_load(struct uartio *u, const uint8_t *in, size_t len)
+{
+	int r;
+
+	pthread_mutex_lock(&u->lock);
+	r = uart_load(&u->uart, in, len);
+	pthread_mutex_unlock(&u->lock);
+	return r;
+}

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -101,6 +102,55 @@ int vcpu_reinit(struct vcpu *vcpu)
 {
 	/* Same target and feature bits, POWER_OFF included (kvm-psci-uapi.md §8). */
 	return vcpu_do_init(vcpu, vcpu_target);
+}
+
+int vcpu_reg_list(const struct vcpu *vcpu, uint64_t **ret_ids, unsigned int *ret_nr)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	uint64_t *ids;
+
+	/* A first call with n = 0 fails with E2BIG and tells the count. */
+	if (ioctl(vcpu->fd, KVM_GET_REG_LIST, &probe) == 0) {
+		*ret_ids = NULL;
+		*ret_nr = 0;
+		return 0;
+	}
+	if (errno != E2BIG)
+		return -errno;
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(uint64_t));
+	if (!list)
+		return -ENOMEM;
+	list->n = probe.n;
+	if (ioctl(vcpu->fd, KVM_GET_REG_LIST, list) < 0) {
+		int r = -errno;
+
+		free(list);
+		return r;
+	}
+	ids = malloc(list->n * sizeof(uint64_t) + 1);
+	if (!ids) {
+		free(list);
+		return -ENOMEM;
+	}
+	memcpy(ids, list->reg, list->n * sizeof(uint64_t));
+	*ret_nr = (unsigned int)list->n;
+	*ret_ids = ids;
+	free(list);
+	return 0;
+}
+
+int vcpu_get_reg_raw(const struct vcpu *vcpu, uint64_t id, void *buf)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)buf };
+
+	return ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg) < 0 ? -errno : 0;
+}
+
+int vcpu_set_reg_raw(const struct vcpu *vcpu, uint64_t id, const void *buf)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)buf };
+
+	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
 }
 
 int vcpu_get_reg(const struct vcpu *vcpu, uint64_t id, uint64_t *ret)
@@ -505,6 +555,14 @@ static void vcpu_run_boot(struct vcpu *vcpu)
 		struct vmexit_action a;
 		int err = 0;
 
+		/*
+		 * Paused with an MMIO access KVM has not completed, the vCPU's
+		 * registers would not be the guest's (a snapshot's): complete it.
+		 */
+		if (incomplete && env->ops->pausing && env->ops->pausing(env->ctx)) {
+			vcpu_complete_exit(vcpu);
+			incomplete = false;
+		}
 		env->ops->checkpoint(env->ctx, vcpu->id);
 		if (env->ops->stopping(env->ctx))
 			break;

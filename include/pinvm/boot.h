@@ -53,6 +53,17 @@ const struct boot_file *boot_kernel(const struct machine *m);
 /** boot_initrd() - the initrd file as loaded; NULL: the machine has none. */
 const struct boot_file *boot_initrd(const struct machine *m);
 
+/**
+ * boot_expect_images() - a restore: the restarts boot the images only if
+ * they hash to @kernel and @initrd (SHA-256 digests, the snapshot's: what
+ * its guest booted; @initrd NULL: none), else boot_restart() fails with
+ * -ESTALE naming the file. The digests boot_kernel()/boot_initrd() give
+ * from here on (a snapshot of a restored guest carries them). Call after
+ * boot_load().
+ */
+void boot_expect_images(struct machine *m, const uint8_t kernel[SHA256_DIGEST_SIZE],
+			const uint8_t *initrd);
+
 /** boot_close() - close the files boot_load() kept open; idempotent. */
 void boot_close(struct machine *m);
 

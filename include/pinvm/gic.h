@@ -53,6 +53,27 @@ int gic_finalize(struct gic *gic);
  */
 int gic_reset(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus);
 
+/* Where gic_save() hands each attribute: its group, width (4 or 8), attr, value. */
+typedef int (*gic_emit_fn)(void *ctx, uint32_t group, uint32_t size, uint64_t attr,
+			   uint64_t value);
+
+/**
+ * gic_save() - a GICv3's whole state, as the device attributes to write
+ * back in this order (gic_load_attr()): distributor (IIDR first, CTLR
+ * last), SPI line levels, per vCPU its redistributor's SGI/PPI state, line
+ * levels and CPU interface system registers. Every vCPU out of KVM_RUN.
+ * Returns: 0; -EOPNOTSUPP a GICv2; -errno from KVM or @emit.
+ */
+int gic_save(struct gic *gic, const uint64_t *mpidr, unsigned int nr_vcpus, gic_emit_fn emit,
+	     void *ctx);
+
+/**
+ * gic_load_attr() - write one attribute gic_save() gave, on a finalised
+ * GICv3 that has not run (set-enable and set-active registers are cleared
+ * first). Returns: 0; -errno from KVM.
+ */
+int gic_load_attr(struct gic *gic, uint32_t group, uint32_t size, uint64_t attr, uint64_t value);
+
 /** gic_spi_line() - drive SPI @spi (0-based) to @level via KVM_IRQ_LINE. Returns 0 or -errno. */
 int gic_spi_line(int vm_fd, unsigned int spi, int level);
 

@@ -32,6 +32,7 @@
 #include "pinvm/mmio.h"
 #include "pinvm/power.h"
 #include "pinvm/psci_fw.h"
+#include "pinvm/snapshot.h"
 #include "pinvm/stop.h"
 #include "pinvm/uartio.h"
 #include "pinvm/vcpu.h"
@@ -45,6 +46,7 @@ enum psci_impl {
 };
 
 struct conout;
+struct ctl;
 
 /* --disk FILE[,ro] */
 struct machine_disk {
@@ -76,6 +78,7 @@ struct machine_config {
 	struct conwatch_config watch;	/* console log, panics, --pass-on/--fail-on */
 	struct machine_disk disks[LAYOUT_MAX_DISKS];	/* vda, vdb, ... in order */
 	unsigned int nr_disks;
+	bool restore;			/* pinvm restore: no power-on, snapshot_restore() follows */
 };
 
 struct machine {
@@ -118,6 +121,7 @@ struct machine {
 	uint64_t kernel_len;		/* bytes of kernel in RAM (inflated if gzip) */
 	struct loader_image img;
 	struct boot_file initrd;	/* fd -1: none */
+	bool images_from_snapshot;	/* restored: their digests are the snapshot's (boot_expect_images()) */
 	struct loader_plan plan;
 	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
 	unsigned int restarts;
@@ -138,6 +142,16 @@ struct machine {
 	unsigned int boot;		/* bumped to start a boot; 0: none yet */
 	unsigned int threads;		/* vCPU threads started */
 	bool threads_end;		/* parked vCPU threads end instead */
+
+	/* devices with state in a snapshot (snapshot.h) */
+	struct snapshot_device devices[SNAPSHOT_MAX_DEVICES];
+	unsigned int nr_devices;
+
+	/* the control socket (ctl.h), served by the event loop; NULL: none */
+	struct ctl *ctl;
+	bool ctl_paused;		/* held by a client's pause */
+	struct timespec started;	/* CLOCK_MONOTONIC, for status's uptime */
+	int pagemap_fd;			/* /proc/self/pagemap for snapshots, -1: none */
 };
 
 /* What main.c reports about a machine (start record, summary, profile). */

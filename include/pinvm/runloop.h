@@ -77,6 +77,17 @@ int runloop_block_signals(void);
 void runloop_request_stop(struct machine *m, const struct stop *stop);
 
 /**
+ * runloop_pause_all() - from the event loop's thread: every vCPU thread out
+ * of KVM_RUN and held (at its checkpoint, or waiting for a CPU_ON), its last
+ * MMIO exit completed, within RUNLOOP_PARK_TIMEOUT_MS.
+ * Returns: 0; -ESHUTDOWN the boot is stopping; -ETIMEDOUT.
+ */
+int runloop_pause_all(struct machine *m);
+
+/** runloop_resume_all() - let them go again. */
+void runloop_resume_all(struct machine *m);
+
+/**
  * runloop_run() - run until a final stop, restarting in place on resets
  * per policy; every stop gets its event-log record. Fills *ret_stop.
  * Returns: 0; -errno with a message in @why (no signalfd, no thread, a

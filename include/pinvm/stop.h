@@ -25,6 +25,7 @@ enum stop_kind {
 	STOP_PANIC,		/* a guest kernel panic, its dump complete: line, panic_end */
 	STOP_PASS,		/* a --pass-on pattern matched: line, pattern */
 	STOP_FAIL,		/* a --fail-on pattern matched: line, pattern */
+	STOP_SNAPSHOT,		/* snapshot-stop: the snapshot is written (control socket) */
 };
 
 /* How a panic's dump was seen to end (conwatch.h). */

@@ -96,4 +96,19 @@ size_t uart_rx_push(struct uart *u, const uint8_t *buf, size_t len);
  */
 bool uart_thr_write_deferrable(const struct uart *u);
 
+/* The model's state in a snapshot: the registers, the FIFO and the two flags (docs/snapshot.md). */
+#define UART_STATE_SIZE	(9 + UART_FIFO_SIZE + 3)
+
+/** uart_save() - the state of @u in UART_STATE_SIZE bytes (no callbacks). */
+void uart_save(const struct uart *u, uint8_t out[UART_STATE_SIZE]);
+
+/**
+ * uart_load() - put @u in the state @in describes; the callbacks stay.
+ * The interrupt level is recomputed and reported through the irq callback
+ * whatever its last value (the line outside may not know it).
+ * Returns: 0; -EINVAL @len is not UART_STATE_SIZE or a field is out of
+ * range (@u unchanged).
+ */
+int uart_load(struct uart *u, const uint8_t *in, size_t len);
+
 #endif

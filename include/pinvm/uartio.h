@@ -114,4 +114,13 @@ int uartio_loop_timeout(struct uartio *u);
 /** uartio_destroy() - flush; the ring and zone are forgotten (they go with the VM). */
 void uartio_destroy(struct uartio *u);
 
+/** uartio_save() - the UART model's state (uart_save()), under its lock. */
+void uartio_save(struct uartio *u, uint8_t out[UART_STATE_SIZE]);
+
+/**
+ * uartio_load() - restore it (uart_load()), driving the interrupt line in
+ * KVM to the restored level. Returns: 0; -EINVAL.
+ */
+int uartio_load(struct uartio *u, const uint8_t *in, size_t len);
+
 #endif

@@ -34,6 +34,8 @@ struct vcpu_ops {
 	bool (*stopping)(void *ctx);
 	/* End the boot with @stop (the first stop of a boot wins). */
 	void (*stop)(void *ctx, const struct stop *stop);
+	/* A pause is requested: complete the last exit before the checkpoint. */
+	bool (*pausing)(void *ctx);
 	/*
 	 * Between two KVM_RUNs of vCPU @self: wait while another thread has
 	 * the vCPUs paused; do the run loop's asked-for check that not every
@@ -109,6 +111,18 @@ int vcpu_init(struct vcpu *vcpu, int vm_fd, bool psci_0_1);
  * Returns: 0; -errno.
  */
 int vcpu_reinit(struct vcpu *vcpu);
+
+/**
+ * vcpu_reg_list() - every register KVM_GET_REG_LIST lists for @vcpu, in a
+ * heap array (*ret_ids, free() it) of *ret_nr ids. Returns: 0; -errno.
+ */
+int vcpu_reg_list(const struct vcpu *vcpu, uint64_t **ret_ids, unsigned int *ret_nr);
+
+/** vcpu_get_reg_raw() - KVM_GET_ONE_REG of a register of any size into @buf. */
+int vcpu_get_reg_raw(const struct vcpu *vcpu, uint64_t id, void *buf);
+
+/** vcpu_set_reg_raw() - KVM_SET_ONE_REG of a register of any size from @buf. */
+int vcpu_set_reg_raw(const struct vcpu *vcpu, uint64_t id, const void *buf);
 
 int vcpu_get_reg(const struct vcpu *vcpu, uint64_t id, uint64_t *ret);
 int vcpu_set_reg(const struct vcpu *vcpu, uint64_t id, uint64_t val);

@@ -102,6 +102,8 @@ void primary_main(uint64_t dtb, uint64_t mark)
 		test_suspend_race();
 	else if (strcmp(name, "all-off") == 0)
 		test_all_off();
+	else if (strcmp(name, "counter") == 0)
+		test_counter();
 
 	say("unknown test");
 	psci_system_off();

@@ -74,6 +74,8 @@ void test_uart_irq_reset(void) __attribute__((noreturn));
 void test_reset_during_mmio(void) __attribute__((noreturn));
 /* test_virtio.c */
 void test_virtio(void) __attribute__((noreturn));
+/* test_counter.c */
+void test_counter(void) __attribute__((noreturn));
 
 /* test_stress.c */
 void test_smp_stress(void) __attribute__((noreturn));

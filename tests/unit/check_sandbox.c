@@ -290,6 +290,10 @@ static const struct call process_calls[] = {
 	{ "futex", __NR_futex, 0, 0, 0, 0, ALLOW },
 	{ "madvise (RAM zeroed on restart)", __NR_madvise, 0, 1 << 20, MADV_DONTNEED, 0, ALLOW },
 	{ "exit_group", __NR_exit_group, 159, 0, 0, 0, ALLOW },
+	/* The control socket and its snapshots */
+	{ "KVM_GET_REG_LIST (snapshot)", __NR_ioctl, 5, KVM_GET_REG_LIST, 0, 0, ALLOW },
+	{ "accept4 (a control client)", __NR_accept4, 7, 0, 0, 0, ALLOW },
+	{ "fdatasync (a snapshot)", __NR_fdatasync, 9, 0, 0, 0, ALLOW },
 	/* What it no longer does: a restart keeps the VM */
 	{ "KVM_CREATE_VM", __NR_ioctl, 3, KVM_CREATE_VM, 0, 0, TRAP },
 	{ "KVM_CREATE_VCPU", __NR_ioctl, 4, KVM_CREATE_VCPU, 1, 0, TRAP },
@@ -298,7 +302,6 @@ static const struct call process_calls[] = {
 	{ "KVM_CHECK_EXTENSION", __NR_ioctl, 4, KVM_CHECK_EXTENSION, 0, 0, TRAP },
 	{ "KVM_ENABLE_CAP", __NR_ioctl, 4, KVM_ENABLE_CAP, 0, 0, TRAP },
 	{ "KVM_ARM_PREFERRED_TARGET", __NR_ioctl, 4, KVM_ARM_PREFERRED_TARGET, 0, 0, TRAP },
-	{ "KVM_GET_REG_LIST", __NR_ioctl, 5, KVM_GET_REG_LIST, 0, 0, TRAP },
 	{ "mmap of kvm_run", __NR_mmap, 0, 0x3000, PROT_READ | PROT_WRITE, MAP_SHARED, TRAP },
 	{ "fcntl(F_SETFD)", __NR_fcntl, 3, F_SETFD, FD_CLOEXEC, 0, TRAP },
 	/* What it never does */
@@ -378,6 +381,9 @@ static const struct call vcpu_calls[] = {
 	{ "ppoll", __NR_ppoll, 0, 3, 0, 0, TRAP },
 	{ "close", __NR_close, 3, 0, 0, 0, TRAP },
 	{ "fsync", __NR_fsync, 3, 0, 0, 0, TRAP },
+	{ "accept4 (the control socket is the event loop's)", __NR_accept4, 7, 0, 0, 0, TRAP },
+	{ "KVM_GET_REG_LIST (snapshots are the event loop's)", __NR_ioctl, 5, KVM_GET_REG_LIST, 0, 0,
+	  TRAP },
 	{ "pthread_create's clone", __NR_clone, PTHREAD_CLONE_FLAGS, 0, 0, 0, TRAP },
 	{ "clone3", __NR_clone3, 0, 0, 0, 0, TRAP },
 	{ "mmap (no allocation on a vCPU thread)", __NR_mmap, 0, 8 << 20, PROT_READ | PROT_WRITE,
@@ -461,7 +467,7 @@ END_TEST
  */
 static const long process_allowed[] = {
 	__NR_read, __NR_pread64, __NR_write, __NR_futex, __NR_ppoll, __NR_close, __NR_fsync,
-	__NR_fdatasync, __NR_preadv, __NR_pwritev,
+	__NR_fdatasync, __NR_preadv, __NR_pwritev, __NR_accept4, __NR_recvmsg, __NR_sendto,
 	__NR_set_robust_list, __NR_rseq, __NR_munmap, __NR_madvise, __NR_brk,
 	__NR_mremap, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
 	__NR_signalfd4, __NR_eventfd2, __NR_timerfd_create, __NR_timerfd_settime,
@@ -568,7 +574,7 @@ END_TEST
 /* ioctl requests: exactly these are allowed, the high word clear. */
 static const uint32_t process_ioctls[] = {
 	KVM_RUN, KVM_ARM_VCPU_INIT, KVM_SET_DEVICE_ATTR, KVM_GET_DEVICE_ATTR, KVM_GET_ONE_REG,
-	KVM_SET_ONE_REG, KVM_GET_MP_STATE, KVM_SET_MP_STATE, KVM_IRQ_LINE,
+	KVM_SET_ONE_REG, KVM_GET_MP_STATE, KVM_SET_MP_STATE, KVM_IRQ_LINE, KVM_GET_REG_LIST,
 	KVM_REGISTER_COALESCED_MMIO, KVM_UNREGISTER_COALESCED_MMIO, TCGETS, TCSETS,
 };
 
