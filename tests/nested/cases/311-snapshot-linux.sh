@@ -3,6 +3,8 @@
 # A Debian Linux guest with 2 vCPUs counts once a second; snapshot-stop
 # (exit 10), then pinvm restore: the count goes on from where it was, with
 # no new boot, both CPUs online, and the guest powers off (0).
+# CI runs it on host 7 only (310 covers snapshots on every host with the bare-metal guest; the long tier runs this on every host).
+# ci-hosts: 7
 # timeout: 600
 . "$LIB"
 

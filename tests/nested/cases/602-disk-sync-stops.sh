@@ -6,6 +6,8 @@
 # SIGINT, SIGHUP, a vCPU failure. Counted with the emulated host's
 # syscall trace events (a read-back would not see a missing fdatasync: the
 # page cache hides it); a read-only disk is never synced.
+# CI runs it on host 7 only (pinvm's stop paths do not depend on the host kernel; the long tier runs every host).
+# ci-hosts: 7
 # timeout: 240
 . "$LIB"
 

@@ -11,6 +11,8 @@
 #   profile (recorded by the first): pinvm notes the image at launch (start
 #   summary and record), the guest resumes with the marker still in its
 #   RAM, takes CPU 1 offline and online again and powers off -> 0.
+# CI runs it on host 7 (SYSTEM_OFF2) and 6.1 (the swap signature); 6.12 and the other guests are the long tier's.
+# ci-hosts: 7 6.1
 # timeout: 540
 . "$LIB"
 

@@ -6,6 +6,8 @@
 # into it. Its /init reads a 256 KiB payload through ext4 (the SHA-256
 # recorded at build time must match) and writes a fresh line to /written,
 # which the image file holds afterwards.
+# CI runs it on host 7 only (the recipe does not depend on the host kernel; the long tier runs every host).
+# ci-hosts: 7
 # timeout: 180
 . "$LIB"
 
