@@ -10,7 +10,7 @@
 # call log has exactly one CPU_OFF per offline and one successful CPU_ON per
 # online (plus the 3 of the boot).
 # rounds: hotplug rounds inside one guest boot per implementation (2 in CI)
-# timeout: 480
+# timeout: 900
 . "$LIB"
 
 rounds=$(stress_rounds) || exit 1
@@ -24,6 +24,7 @@ for impl in $impls; do
 	[ "$impl" = pinvm ] && logpsci=--log-psci
 	expect_status 0 --name "hotplug-$impl" -- "$PINVM" run --kernel "$LINUX_KERNEL" \
 		--initrd "$LINUX_INITRD" --cpus 4 --psci-impl "$impl" $logpsci --event-log "$log" \
+		--timeout $((200 + 60 * rounds)) \
 		--cmdline "$(linux_cmdline hotplug pinvm.rounds="$rounds")"
 	assert_grep '^PINVM-GUEST: online=0-3$' "$OUT"
 	assert_no_grep '^PINVM-GUEST: hotplug: BAD' "$OUT"
