@@ -21,7 +21,7 @@
 #   PINVM-BENCH: guest SCENARIO CONTENDER I NAME=VALUE...
 #
 # Environment (from /bench/config): RUNS LINUX_RUNS RESETS SCENARIOS
-# (an extended regex over "launch restart smp linux psci"), BASE (yes: also run
+# (an extended regex over "launch restart smp linux psci linux-fw"), BASE (yes: also run
 # /bench/bin/pinvm-base, the binary to compare with), KVMTOOL (yes: also run
 # /bench/bin/lkvm, kvmtool), SECCOMP_LENS (the lengths of pinvm's filters,
 # for the sandboxed floor).
@@ -220,6 +220,24 @@ scenario_psci() {
 	done
 }
 
+# 5. (issue 13) KVM's PSCI against pinvm's own firmware: the Debian kernel
+# with 4 vCPUs to `poweroff -f`, quiet, the same PSCI version (the host's)
+# from both; the order flips every run (kvm first in odd runs, pinvm first
+# in even ones), so neither always runs after the other.
+scenario_linux_fw() {
+	for i in $(runs "$LINUX_RUNS"); do
+		case $i in
+		*[13579]) order="kvm pinvm" ;;
+		*) order="pinvm kvm" ;;
+		esac
+		for impl in $order; do
+			one linux-fw "fw-$impl" "$i" 0 '^PINVM-GUEST: online=0-3' \
+				"$B/bin/pinvm" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" \
+				--cpus 4 --psci-impl "$impl" --cmdline "$LINUX_CMDLINE quiet"
+		done
+	done
+}
+
 say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE kvmtool=$KVMTOOL seccomp=$SECCOMP_LENS"
 for p in $(pinvms); do
 	say "binary $p $(wc -c <"$B/bin/$p") bytes"
@@ -236,6 +254,13 @@ for s in launch restart smp linux psci; do
 	want "$s" || continue
 	say "scenario $s begin $(date +%s)"
 	"scenario_$s"
+	say "scenario $s end $(date +%s)"
+done
+# Issue 13's Linux comparison, a block of its own.
+for s in linux-fw; do
+	want "$s" || continue
+	say "scenario $s begin $(date +%s)"
+	scenario_linux_fw
 	say "scenario $s end $(date +%s)"
 done
 say "done"

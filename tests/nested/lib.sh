@@ -158,6 +158,20 @@ linux_cmdline() {
 	echo "$LINUX_BASE_CMDLINE pinvm.action=$_action${*:+ $*}"
 }
 
+# guest_kernel GEN: the Debian kernel Image of host generation GEN (6.1,
+# 6.12, 7) for a Linux guest: this host's own ($LINUX_KERNEL) for its own
+# generation, else the one the rig put in because the case asks for it with
+# a "# guest-kernels: GEN" line in its header; fails without it.
+guest_kernel() {
+	if [ "$1" = "$HOST_GEN" ]; then
+		echo "$LINUX_KERNEL"
+		return
+	fi
+	[ -f "${LINUX_KERNEL%/*}/$1/Image" ] ||
+		fail "no $1 guest kernel on this host: the case needs a '# guest-kernels: $1' line"
+	echo "${LINUX_KERNEL%/*}/$1/Image"
+}
+
 # stress_rounds: how many rounds a "# rounds:" case runs, $ROUNDS (1 in CI;
 # the long tier's number with tests/nested/run --long, see docs/testing.md).
 stress_rounds() {
