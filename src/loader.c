@@ -286,10 +286,9 @@ int loader_gunzip_fd(int fd, uint64_t max, loader_place_fn place, void *ctx,
 			out = place(ctx, head, head_len, &room);
 			if (!out)
 				room = 0;
-			if (room >= head_len)
-				memcpy(out, head, head_len);
-			else if (room)
-				memcpy(out, head, (size_t)room);
+			/* An empty payload places nothing: no memcpy from or to nothing. */
+			if (out && head_len)
+				memcpy(out, head, room >= head_len ? head_len : (size_t)room);
 			total = head_len;
 			placed = true;
 		}
