@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-# Writes tiny.snap: the smallest well-formed pinvm snapshot (docs/snapshot.md):
+# Writes tiny.snap (or the path given): the smallest well-formed pinvm snapshot (docs/snapshot.md):
 # 1 vCPU, 4 MiB of RAM with one stored page, for the bad-input corpus to
-# truncate, poke and relabel. Run it again after a format change.
-import struct, zlib
+# truncate, poke and relabel. tests/badinput/run and scripts/fuzz run it
+# (generated, never committed).
+import struct, sys, zlib
 
 def sec(t, payload):
     pad = (8 - len(payload) % 8) % 8
@@ -18,4 +19,4 @@ out += sec(7, struct.pack('<IIQQQ', 1, 0, 0, 0, 0))
 out += sec(9, struct.pack('<QQ', 0, 4096) + b'\x5a' * 4096)
 out += struct.pack('<IIQ', 0, 0, 8)
 out += struct.pack('<II', zlib.crc32(out), 0)
-open('tiny.snap', 'wb').write(out)
+open(sys.argv[1] if len(sys.argv) > 1 else 'tiny.snap', 'wb').write(out)
