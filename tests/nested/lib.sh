@@ -247,6 +247,26 @@ bg_wait() {
 
 # re_quote STRING: STRING with extended-regex metacharacters escaped
 # (kernel releases like 6.12.118+deb13 contain '+' and '.').
+# golden_psci V: the golden conformance transcript psci-V.txt as this host's
+# KVM answers it: without the "smc" lines on 6.1, whose KVM (before Linux
+# 6.4) answers every SMC with -1 (case 100 asserts exactly that there).
+golden_psci() {
+	if [ "$HOST_GEN" = 6.1 ]; then
+		grep -v '^PVGUEST: smc ' "$DATA/psci-$1.txt"
+	else
+		cat "$DATA/psci-$1.txt"
+	fi
+}
+
+# host_psci: a transcript (stdin) cut the same way as golden_psci's.
+host_psci() {
+	if [ "$HOST_GEN" = 6.1 ]; then
+		grep -v '^PVGUEST: smc '
+	else
+		cat
+	fi
+}
+
 re_quote() {
 	printf '%s' "$1" | sed 's#[]$*+?(){}|\\/.^[]#\\&#g'
 }
