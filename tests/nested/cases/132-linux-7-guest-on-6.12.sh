@@ -9,6 +9,8 @@
 # the second reboot ends the run with 4. Only host 6.12 is the case: 7.x
 # gives 1.3 itself, 6.1 has no SMCCC filter (110-psci-impl, 301).
 # guest-kernels: 7
+# CI runs it on host 6.12, the only host it is about.
+# ci-hosts: 6.12
 # timeout: 900
 . "$LIB"
 

@@ -5,7 +5,9 @@
 # pinvm stops with SIGTERM after a different number of blocks each round
 # (4 + 5 x round mod 30): every block the guest saw complete is in the
 # image, none half-applied, the image never grows.
-# rounds: both loads run $ROUNDS times (the long tier, docs/testing.md); skipped in CI
+# rounds: both loads run $ROUNDS times (the long tier, docs/testing.md)
+# Long tier only: '# ci-hosts: none'.
+# ci-hosts: none
 # timeout: 420
 . "$LIB"
 

@@ -6,6 +6,8 @@
 # but is not offered it, on a 6.1 host a 6.1 guest (its virtio and
 # virtio_ring are modules too). Each round starts from a fresh disk.
 # rounds: one hibernate (3) + resume (0) round trip on a fresh 1 GiB disk
+# Long tier only (650 is CI's round trip): '# ci-hosts: none'.
+# ci-hosts: none
 # timeout: 420
 . "$LIB"
 

@@ -7,6 +7,8 @@
 # so is the image (the boot kernel restored the swap signature before
 # loading it), so pinvm's next launch finds plain swap.
 # rounds: one hibernation at 512 MiB + a launch with 768 MiB
+# Long tier only (650 is CI's round trip): '# ci-hosts: none'.
+# ci-hosts: none
 # timeout: 420
 . "$LIB"
 
