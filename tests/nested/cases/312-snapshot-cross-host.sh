@@ -46,7 +46,8 @@ save_counting() {
 	ERR=$WORK/$_n.err
 	bg_wait 10 30
 	assert_summary 'snapshot-stop: snapshot written' 10
-	assert_grep '"type":"control"' "$WORK/$_n.jsonl"
+	assert_grep '"type":"control","command":"snapshot-stop"' "$WORK/$_n.jsonl"
+	assert_grep '"type":"snapshot","bytes":[0-9]+,"seconds":[0-9.]+,"stop":true' "$WORK/$_n.jsonl"
 	cp "$OUT" "$_s.out"
 	cp "$ERR" "$_s.err"
 }
@@ -129,9 +130,21 @@ case $CHAIN_STEP in
 	1)
 		show "$ERR"
 		refused b-restore "$P/b.snap"
-		assert_count 1 '^pinvm: error: ' "$ERR"
-		assert_grep "^pinvm: error: cannot restore $(re_quote "$P/b.snap"): this host \\(Linux $kre\\) refuses vCPU [0-9]+'s register 0x[0-9a-f]+ \\((a system register|a core register|KVM's)\\): " "$ERR"
-		echo "FINDING: newer -> older refused: $(sed -n 's/^pinvm: error: //p' "$ERR")"
+		snapre=$(re_quote "$P/b.snap")
+		if grep -q '^pinvm: error: cannot restore ' "$ERR"; then
+			# A vCPU register 6.12's KVM will not take: the first one, named.
+			assert_count 1 '^pinvm: error: ' "$ERR"
+			assert_grep "^pinvm: error: cannot restore $snapre: this host \\(Linux $kre\\) refuses vCPU [0-9]+'s register 0x[0-9a-f]+ \\((a system register|a core register|KVM's)\\): " "$ERR"
+		else
+			# The firmware view: pinvm answers PSCI 1.3, but a firmware
+			# register 6.12 cannot honour; one line for each.
+			assert_grep "^pinvm: error: firmware profile $snapre cannot be honoured by this host \\(Linux $kre\\), even with pinvm's PSCI firmware: [0-9]+ mismatch(es)?\$" "$ERR"
+			n=$(sed -n 's/.*PSCI firmware: \([0-9]*\) mismatch.*/\1/p' "$ERR")
+			assert_count "$n" '^pinvm: error:   [A-Z_0-9]+.*: wanted ' "$ERR"
+			assert_no_grep '^pinvm: error:   PSCI_VERSION' "$ERR"
+		fi
+		echo "FINDING: newer -> older refused under host 6.12 ($HOST_KERNEL):"
+		sed -n 's/^pinvm: error: /FINDING:   /p' "$ERR"
 		;;
 	*)
 		show "$OUT" "$ERR"
