@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Firmware pseudo-registers: list, record, replay (the policy is fwprofile.c's). */
 #include "pinvm/fwregs.h"
+#include "pinvm/vcpu.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,25 +12,14 @@
 
 int fwregs_list(int vcpu_fd, uint64_t *ids, unsigned int max, unsigned int *ret_nr)
 {
-	struct kvm_reg_list probe = { .n = 0 }, *list;
+	struct kvm_reg_list *list;
 	unsigned int nr = 0;
-	int r = 0;
+	int r;
 
-	/* A first call with n = 0 fails with E2BIG and tells the count. */
-	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, &probe) == 0) {
-		*ret_nr = 0;
-		return 0;
-	}
-	if (errno != E2BIG)
-		return -errno;
-	list = calloc(1, sizeof(*list) + probe.n * sizeof(uint64_t));
-	if (!list)
-		return -ENOMEM;
-	list->n = probe.n;
-	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, list) < 0) {
-		r = -errno;
-		goto out;
-	}
+	*ret_nr = 0;
+	r = vcpu_fd_reg_list(vcpu_fd, &list);
+	if (r < 0 || !list)
+		return r;
 	for (uint64_t i = 0; i < list->n; i++) {
 		if (!fwprofile_is_fw_reg(list->reg[i]))
 			continue;

@@ -104,29 +104,41 @@ int vcpu_reinit(struct vcpu *vcpu)
 	return vcpu_do_init(vcpu, vcpu_target);
 }
 
-int vcpu_reg_list(const struct vcpu *vcpu, uint64_t **ret_ids, unsigned int *ret_nr)
+int vcpu_fd_reg_list(int vcpu_fd, struct kvm_reg_list **ret_list)
 {
 	struct kvm_reg_list probe = { .n = 0 }, *list;
-	uint64_t *ids;
 
+	*ret_list = NULL;
 	/* A first call with n = 0 fails with E2BIG and tells the count. */
-	if (ioctl(vcpu->fd, KVM_GET_REG_LIST, &probe) == 0) {
-		*ret_ids = NULL;
-		*ret_nr = 0;
+	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, &probe) == 0)
 		return 0;
-	}
 	if (errno != E2BIG)
 		return -errno;
 	list = calloc(1, sizeof(*list) + probe.n * sizeof(uint64_t));
 	if (!list)
 		return -ENOMEM;
 	list->n = probe.n;
-	if (ioctl(vcpu->fd, KVM_GET_REG_LIST, list) < 0) {
+	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, list) < 0) {
 		int r = -errno;
 
 		free(list);
 		return r;
 	}
+	*ret_list = list;
+	return 0;
+}
+
+int vcpu_reg_list(const struct vcpu *vcpu, uint64_t **ret_ids, unsigned int *ret_nr)
+{
+	struct kvm_reg_list *list;
+	uint64_t *ids;
+	int r;
+
+	*ret_ids = NULL;
+	*ret_nr = 0;
+	r = vcpu_fd_reg_list(vcpu->fd, &list);
+	if (r < 0 || !list)
+		return r;
 	ids = malloc(list->n * sizeof(uint64_t) + 1);
 	if (!ids) {
 		free(list);

@@ -112,6 +112,15 @@ int vcpu_init(struct vcpu *vcpu, int vm_fd, bool psci_0_1);
  */
 int vcpu_reinit(struct vcpu *vcpu);
 
+struct kvm_reg_list;
+
+/**
+ * vcpu_fd_reg_list() - KVM_GET_REG_LIST of the vCPU @vcpu_fd, sized by a first
+ * probe. @ret_list: heap (free() it), NULL when KVM lists no register.
+ * Return: 0 or -errno.
+ */
+int vcpu_fd_reg_list(int vcpu_fd, struct kvm_reg_list **ret_list);
+
 /**
  * vcpu_reg_list() - every register KVM_GET_REG_LIST lists for @vcpu, in a
  * heap array (*ret_ids, free() it) of *ret_nr ids. Returns: 0; -errno.
