@@ -16,6 +16,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "pinvm/layout.h"
+
 #if !defined(__aarch64__)
 #error "the report reads arm64 registers from the signal context: build pinvm for aarch64"
 #endif
@@ -217,8 +219,8 @@ unsigned int crash_walk(uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *fra
 
 /* ---- the threads' stacks and names ---- */
 
-/* The main thread, CRASH_NR_VCPUS vCPUs, the console writer, the disks, with room. */
-#define CRASH_MAX_STACKS	576
+/* The main thread, the vCPUs, the console writer, the disks, with room. */
+#define CRASH_MAX_STACKS	(1 + LAYOUT_MAX_VCPUS + 1 + LAYOUT_MAX_DISKS + 8)
 
 struct crash_slot {
 	void *base;
