@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pinvm/crash.h"
 #include "pinvm/sandbox.h"
 
 /*
@@ -129,8 +130,12 @@ static ssize_t conout_write_some(int fd, const void *buf, size_t len)
 static void *conout_writer(void *arg)
 {
 	struct conout *out = arg;
+	int r;
+
+	/* Named in a crash report, on its own signal stack (reserved by conout_start()). */
+	(void)crash_thread_enter("console writer", NULL, -1);
 	/* Its own, narrower seccomp filter (a no-op without the process one). */
-	int r = sandbox_install_thread(SANDBOX_CONOUT);
+	r = sandbox_install_thread(SANDBOX_CONOUT);
 
 	pthread_mutex_lock(&out->lock);
 	for (;;) {
@@ -175,6 +180,7 @@ static void *conout_writer(void *arg)
 	out->done = true;
 	pthread_cond_broadcast(&out->done_cond);
 	pthread_mutex_unlock(&out->lock);
+	crash_thread_leave();
 	return NULL;
 }
 
@@ -191,6 +197,8 @@ int conout_start(struct conout *out)
 	 * closed pipe must fail with EPIPE, whatever SIGPIPE's disposition.
 	 */
 	sigfillset(&all);
+	/* Its crash report's stack (without one, the report uses the thread's stack). */
+	(void)crash_reserve(1);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = pthread_create(&out->thread, NULL, conout_writer, out);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

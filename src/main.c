@@ -25,6 +25,7 @@
 #include "pinvm/caps.h"
 #include "pinvm/console.h"
 #include "pinvm/conwatch.h"
+#include "pinvm/crash.h"
 #include "pinvm/ctl.h"
 #include "pinvm/evlog.h"
 #include "pinvm/fwprofile.h"
@@ -1747,8 +1748,14 @@ static int cmd_profile(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int r;
+
 	if (argc > 0 && argv[0][0])
 		prog_name = argv[0];
+	/* A fatal signal in any thread is reported, then kills as usual (docs/security.md). */
+	r = crash_install(console_restore_now);
+	if (r)
+		pr_warn("no crash report: %s", strerror(-r));
 	if (argc < 2) {
 		usage_main(stderr);
 		return EXIT_USAGE;

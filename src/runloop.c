@@ -18,6 +18,7 @@
 
 #include "pinvm/boot.h"
 #include "pinvm/conout.h"
+#include "pinvm/crash.h"
 #include "pinvm/console.h"
 #include "pinvm/conwatch.h"
 #include "pinvm/ctl.h"
@@ -389,6 +390,8 @@ static int runloop_start_threads(struct machine *m, char *why, size_t why_size)
 {
 	int r = 0;
 
+	/* Their crash reports' stacks: a vCPU thread allocates nothing (without one, its own stack). */
+	(void)crash_reserve(m->nr_vcpus);
 	pthread_mutex_lock(&m->lock);
 	for (unsigned int i = 0; i < m->nr_vcpus && !r; i++) {
 		r = pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]);

@@ -88,6 +88,7 @@ static const uint32_t sandbox_process_plain[] = {
 	__NR_set_robust_list, __NR_rseq,
 	__NR_munmap, __NR_madvise, __NR_brk, __NR_mremap,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_sigaltstack,		/* the crash report's stack, set by each thread (crash.c) */
 	__NR_signalfd4, __NR_eventfd2,
 	__NR_timerfd_create, __NR_timerfd_settime,
 	__NR_clock_gettime, __NR_gettimeofday,
@@ -120,6 +121,7 @@ static const uint32_t sandbox_vcpu_ioctls[] = {
 static const uint32_t sandbox_vcpu_plain[] = {
 	__NR_write, __NR_futex,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_sigaltstack,		/* crash_thread_leave() */
 	__NR_clock_gettime,
 	__NR_getpid, __NR_gettid,
 	__NR_exit, __NR_exit_group,
@@ -137,6 +139,7 @@ static const uint32_t sandbox_conout_ioctls[] = {
 static const uint32_t sandbox_conout_plain[] = {
 	__NR_write, __NR_futex, __NR_ppoll,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_sigaltstack,		/* crash_thread_leave() */
 	__NR_clock_gettime,
 	__NR_getpid, __NR_gettid,
 	__NR_exit, __NR_exit_group,
@@ -156,6 +159,7 @@ static const uint32_t sandbox_disk_plain[] = {
 	__NR_read, __NR_write, __NR_futex, __NR_ppoll,
 	__NR_preadv, __NR_pwritev, __NR_fdatasync,
 	__NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_restart_syscall,
+	__NR_sigaltstack,		/* crash_thread_leave() */
 	__NR_clock_gettime,
 	__NR_getpid, __NR_gettid,
 	__NR_exit, __NR_exit_group,
@@ -323,7 +327,7 @@ static const struct sandbox_rule sandbox_process_rules[] = {
 };
 
 static const struct sandbox_rule sandbox_vcpu_rules[] = {
-	/* pthread_kill(): SYSTEM_SUSPEND pauses the other vCPUs. */
+	/* pthread_kill(): SYSTEM_SUSPEND pauses the other vCPUs; the crash report's signal. */
 	{ __NR_tgkill, 0, 1, { SANDBOX_IN(0, sandbox_own_tgid) } },
 	/* glibc gives a thread stack's pages back when the thread ends. */
 	{ __NR_madvise, 0, 1, { SANDBOX_IN(2, sandbox_dontneed) } },
@@ -332,11 +336,15 @@ static const struct sandbox_rule sandbox_vcpu_rules[] = {
 static const struct sandbox_rule sandbox_conout_rules[] = {
 	/* glibc gives a thread stack's pages back when the thread ends. */
 	{ __NR_madvise, 0, 1, { SANDBOX_IN(2, sandbox_dontneed) } },
+	/* The crash report sends its signal again, to this thread (crash.c). */
+	{ __NR_tgkill, 0, 1, { SANDBOX_IN(0, sandbox_own_tgid) } },
 };
 
 static const struct sandbox_rule sandbox_disk_rules[] = {
 	/* glibc gives a thread stack's pages back when the thread ends. */
 	{ __NR_madvise, 0, 1, { SANDBOX_IN(2, sandbox_dontneed) } },
+	/* The crash report sends its signal again, to this thread (crash.c). */
+	{ __NR_tgkill, 0, 1, { SANDBOX_IN(0, sandbox_own_tgid) } },
 };
 
 struct sandbox_policy {

@@ -16,6 +16,7 @@
 
 #include <linux/kvm.h>
 
+#include "pinvm/crash.h"
 #include "pinvm/evlog.h"
 #include "pinvm/kvm-compat.h"
 #include "pinvm/mmio.h"
@@ -624,6 +625,8 @@ void *vcpu_thread(void *arg)
 	int r;
 
 	vcpu_self_run = vcpu->run;
+	/* Named in a crash report, on its own signal stack (reserved by the runloop). */
+	(void)crash_thread_enter("vCPU", NULL, (long)vcpu->id);
 	/* Its own, narrower seccomp filter before the first KVM_RUN (docs/security.md). */
 	r = sandbox_install_thread(SANDBOX_VCPU);
 	/* Between boots (in-process restarts) the thread waits in next_boot. */
@@ -636,5 +639,6 @@ void *vcpu_thread(void *arg)
 			vcpu_run_boot(vcpu);
 		env->ops->parked(env->ctx);
 	}
+	crash_thread_leave();
 	return NULL;
 }

@@ -114,6 +114,12 @@ int vm_ram_alloc(struct vm *vm, uint64_t base, uint64_t size, bool merge)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
+	/*
+	 * A core of a crashed pinvm leaves the guest's memory out: the
+	 * guest's data stays the guest's, and the core stays small
+	 * (src/crash.c). Best effort: a kernel without it dumps it all.
+	 */
+	(void)madvise(p, (size_t)size, MADV_DONTDUMP);
 	/* KSM only on request: merging pages across VMs is a known side channel. */
 	if (merge && madvise(p, (size_t)size, MADV_MERGEABLE) < 0) {
 		int r = -errno;

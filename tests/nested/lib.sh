@@ -81,12 +81,19 @@ expect_status() {
 }
 
 # _lib_signal_report STATUS: for a status that a signal caused (SIGSEGV
-# 139, SIGBUS 135, SIGABRT 134, SIGILL 132), what the kernel logged about
-# it (arm64: the faulting PC and registers).
+# 139, SIGBUS 135, SIGABRT 134, SIGILL 132, SIGFPE 136), pinvm's own crash
+# report from $ERR (src/crash.c), the core files the host kept in $WORK
+# (tests/nested/init sets core_pattern and ulimit -c), and what the kernel
+# logged about it (arm64: the faulting PC and registers).
 _lib_signal_report() {
 	case $1 in
-	132|134|135|139)
-		echo "---- killed by signal $(($1 - 128)); kernel log ----"
+	132|134|135|136|139)
+		echo "---- killed by signal $(($1 - 128)); pinvm's crash report ----"
+		grep -E '^pinvm: (internal error: |  frame |this is a pinvm bug)' "$ERR" 2>/dev/null |
+			head -n 40
+		echo "---- core files in $WORK ----"
+		ls -l "$WORK"/core.* 2>/dev/null || echo "(none)"
+		echo "---- kernel log ----"
 		dmesg | grep -A 40 -E 'pinvm\[[0-9]+\]: (unhandled|segfault)' | tail -n 60
 		;;
 	esac
@@ -241,6 +248,7 @@ bg_wait() {
 	_strip_cr "$OUT"
 	if [ "$STATUS" -ne "$1" ]; then
 		show "$OUT" "$ERR"
+		_lib_signal_report "$STATUS"
 		fail "expected exit status $1, got $STATUS"
 	fi
 }
