@@ -194,7 +194,7 @@ static void disk_serve_locked(struct disk *d)
 {
 	struct virtq *q = &d->t.vq;
 
-	while (!d->stopped && !d->hold && virtio_mmio_live(&d->t)) {
+	while (!d->stopped && !d->hold && !d->frozen && virtio_mmio_live(&d->t)) {
 		uint32_t len = 0;
 		bool notify;
 		int r;
@@ -274,6 +274,7 @@ void disk_reset(struct disk *d)
 	if (d->attached)
 		virtio_mmio_reset(&d->t);
 	d->stopped = false;
+	d->frozen = false;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -295,6 +296,195 @@ int disk_stop(struct disk *d)
 		}
 	}
 	return r;
+}
+
+/* ---- snapshots ---- */
+
+int disk_freeze(struct disk *d)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&d->lock);
+	d->frozen = true;
+	while (d->busy)
+		pthread_cond_wait(&d->idle, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+	if (d->fd >= 0 && !d->ro && fdatasync(d->fd) < 0)
+		r = -errno;
+	return r;
+}
+
+void disk_thaw(struct disk *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->frozen = false;
+	pthread_mutex_unlock(&d->lock);
+	/* A kick taken while frozen served nothing. */
+	disk_op_kick(d);
+}
+
+size_t disk_state_size(const struct disk *d)
+{
+	return DISK_STATE_FIXED + strlen(d->path) + 1;
+}
+
+static uint8_t *disk_put(uint8_t *p, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		*p++ = (uint8_t)(v >> (8 * i));
+	return p;
+}
+
+static uint64_t disk_get(const uint8_t **p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= (uint64_t)(*p)[i] << (8 * i);
+	*p += n;
+	return v;
+}
+
+int disk_state_save(struct disk *d, uint8_t *buf, size_t len)
+{
+	const struct virtq *q = &d->t.vq;
+	size_t plen = strlen(d->path) + 1;
+	uint8_t *p = buf;
+
+	if (len != DISK_STATE_FIXED + plen || plen > DISK_STATE_PATH_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&d->lock);
+	p = disk_put(p, DISK_STATE_VERSION, 4);
+	p = disk_put(p, d->ro ? 1 : 0, 4);
+	p = disk_put(p, d->size, 8);
+	p = disk_put(p, d->t.status, 4);
+	p = disk_put(p, d->t.isr, 4);
+	p = disk_put(p, d->t.dev_feat_sel, 4);
+	p = disk_put(p, d->t.drv_feat_sel, 4);
+	p = disk_put(p, d->t.queue_sel, 4);
+	p = disk_put(p, 0, 4);
+	p = disk_put(p, d->t.driver_features, 8);
+	p = disk_put(p, (q->ready ? 1U : 0U) |
+			(__atomic_load_n(&q->broken, __ATOMIC_RELAXED) ? 2U : 0U), 4);
+	p = disk_put(p, q->size, 2);
+	p = disk_put(p, q->last_avail, 2);
+	p = disk_put(p, q->used_idx, 2);
+	p = disk_put(p, 0, 2);
+	p = disk_put(p, 0, 4);
+	p = disk_put(p, q->desc_gpa, 8);
+	p = disk_put(p, q->avail_gpa, 8);
+	p = disk_put(p, q->used_gpa, 8);
+	p = disk_put(p, plen, 4);
+	p = disk_put(p, 0, 4);
+	pthread_mutex_unlock(&d->lock);
+	memcpy(p, d->path, plen);
+	return 0;
+}
+
+int disk_state_parse(const uint8_t *buf, size_t len, struct disk_state *s, char *why,
+		     size_t why_size)
+{
+	const uint8_t *p = buf;
+	uint32_t version, flags, qflags, plen;
+
+	memset(s, 0, sizeof(*s));
+	if (len < DISK_STATE_FIXED) {
+		log_say(why, why_size, "a disk's state of %zu bytes (at least %d)", len,
+			DISK_STATE_FIXED);
+		return -EINVAL;
+	}
+	version = (uint32_t)disk_get(&p, 4);
+	if (version != DISK_STATE_VERSION) {
+		log_say(why, why_size, "a disk's state of version %u; this pinvm reads version %d",
+			version, DISK_STATE_VERSION);
+		return -EINVAL;
+	}
+	flags = (uint32_t)disk_get(&p, 4);
+	s->ro = flags & 1;
+	s->size = disk_get(&p, 8);
+	s->status = (uint32_t)disk_get(&p, 4);
+	s->isr = (uint32_t)disk_get(&p, 4);
+	s->dev_feat_sel = (uint32_t)disk_get(&p, 4);
+	s->drv_feat_sel = (uint32_t)disk_get(&p, 4);
+	s->queue_sel = (uint32_t)disk_get(&p, 4);
+	(void)disk_get(&p, 4);
+	s->driver_features = disk_get(&p, 8);
+	qflags = (uint32_t)disk_get(&p, 4);
+	s->ready = qflags & 1;
+	s->broken = qflags & 2;
+	s->qsize = (uint16_t)disk_get(&p, 2);
+	s->last_avail = (uint16_t)disk_get(&p, 2);
+	s->used_idx = (uint16_t)disk_get(&p, 2);
+	(void)disk_get(&p, 2);
+	(void)disk_get(&p, 4);
+	s->desc = disk_get(&p, 8);
+	s->avail = disk_get(&p, 8);
+	s->used = disk_get(&p, 8);
+	plen = (uint32_t)disk_get(&p, 4);
+	(void)disk_get(&p, 4);
+	if ((flags & ~1U) || (qflags & ~3U) || s->isr & ~3U || s->status > 0xff ||
+	    !s->size || s->size % VIRTIO_BLK_SECTOR) {
+		log_say(why, why_size, "a disk's state out of range");
+		return -EINVAL;
+	}
+	if (plen < 2 || plen > DISK_STATE_PATH_MAX || len != DISK_STATE_FIXED + (size_t)plen ||
+	    p[plen - 1] != '\0' || memchr(p, '\0', plen - 1)) {
+		log_say(why, why_size, "a disk's state with a bad image path");
+		return -EINVAL;
+	}
+	s->path = (const char *)p;
+	return 0;
+}
+
+int disk_state_load(struct disk *d, const struct disk_state *s, char *why, size_t why_size)
+{
+	struct virtq *q = &d->t.vq;
+	bool live;
+
+	if (s->size != d->size) {
+		log_say(why, why_size, "disk %s: the image %s is %" PRIu64 " bytes, the snapshot's guest had %" PRIu64 " (its size changed)",
+			d->name, d->path, d->size, s->size);
+		return -EINVAL;
+	}
+	if (s->ro != d->ro) {
+		log_say(why, why_size, "disk %s: attached %s, the snapshot's was %s", d->name,
+			d->ro ? "read-only" : "writable", s->ro ? "read-only" : "writable");
+		return -EINVAL;
+	}
+	if (s->driver_features & ~d->t.features) {
+		log_say(why, why_size, "disk %s: the snapshot's driver accepted features (0x%" PRIx64 ") this device does not offer (0x%" PRIx64 ")",
+			d->name, s->driver_features, d->t.features);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&d->lock);
+	d->t.status = s->status;
+	d->t.isr = s->isr;
+	d->t.dev_feat_sel = s->dev_feat_sel;
+	d->t.drv_feat_sel = s->drv_feat_sel;
+	d->t.queue_sel = s->queue_sel;
+	d->t.driver_features = s->driver_features;
+	virtq_reset(q);
+	q->size = s->qsize;
+	q->desc_gpa = s->desc;
+	q->avail_gpa = s->avail;
+	q->used_gpa = s->used;
+	if (s->ready) {
+		if (virtq_setup(q, d->t.mem, VIRTQ_MAX_SIZE)) {
+			pthread_mutex_unlock(&d->lock);
+			log_say(why, why_size, "disk %s: the snapshot's queue (%u entries at 0x%" PRIx64 ") does not fit this guest's RAM",
+				d->name, s->qsize, s->desc);
+			return -EINVAL;
+		}
+		q->last_avail = s->last_avail;
+		q->used_idx = s->used_idx;
+	}
+	q->broken = s->broken;
+	live = virtio_mmio_live(&d->t);
+	pthread_mutex_unlock(&d->lock);
+	/* What the guest queued before the snapshot is served once the I/O thread runs. */
+	if (live)
+		disk_op_kick(d);
+	return 0;
 }
 
 static void disk_close_fd(int *fd)
