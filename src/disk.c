@@ -325,118 +325,47 @@ void disk_thaw(struct disk *d)
 
 size_t disk_state_size(const struct disk *d)
 {
-	return DISK_STATE_FIXED + strlen(d->path) + 1;
+	struct diskstate s = { .path = d->path };
+
+	return diskstate_size(&s);
 }
 
-static uint8_t *disk_put(uint8_t *p, uint64_t v, unsigned int n)
+/* The transport and queue as the guest left them (d->lock held). */
+static void disk_state_get(struct disk *d, struct diskstate *s)
 {
-	for (unsigned int i = 0; i < n; i++)
-		*p++ = (uint8_t)(v >> (8 * i));
-	return p;
-}
+	const struct virtq *q = &d->t.vq;
 
-static uint64_t disk_get(const uint8_t **p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v |= (uint64_t)(*p)[i] << (8 * i);
-	*p += n;
-	return v;
+	memset(s, 0, sizeof(*s));
+	s->ro = d->ro;
+	s->size = d->size;
+	s->status = d->t.status;
+	s->isr = d->t.isr;
+	s->dev_feat_sel = d->t.dev_feat_sel;
+	s->drv_feat_sel = d->t.drv_feat_sel;
+	s->queue_sel = d->t.queue_sel;
+	s->driver_features = d->t.driver_features;
+	s->ready = q->ready;
+	s->broken = __atomic_load_n(&q->broken, __ATOMIC_RELAXED);
+	s->qsize = q->size;
+	s->last_avail = q->last_avail;
+	s->used_idx = q->used_idx;
+	s->desc = q->desc_gpa;
+	s->avail = q->avail_gpa;
+	s->used = q->used_gpa;
+	s->path = d->path;
 }
 
 int disk_state_save(struct disk *d, uint8_t *buf, size_t len)
 {
-	const struct virtq *q = &d->t.vq;
-	size_t plen = strlen(d->path) + 1;
-	uint8_t *p = buf;
+	struct diskstate s;
 
-	if (len != DISK_STATE_FIXED + plen || plen > DISK_STATE_PATH_MAX)
-		return -EINVAL;
 	pthread_mutex_lock(&d->lock);
-	p = disk_put(p, DISK_STATE_VERSION, 4);
-	p = disk_put(p, d->ro ? 1 : 0, 4);
-	p = disk_put(p, d->size, 8);
-	p = disk_put(p, d->t.status, 4);
-	p = disk_put(p, d->t.isr, 4);
-	p = disk_put(p, d->t.dev_feat_sel, 4);
-	p = disk_put(p, d->t.drv_feat_sel, 4);
-	p = disk_put(p, d->t.queue_sel, 4);
-	p = disk_put(p, 0, 4);
-	p = disk_put(p, d->t.driver_features, 8);
-	p = disk_put(p, (q->ready ? 1U : 0U) |
-			(__atomic_load_n(&q->broken, __ATOMIC_RELAXED) ? 2U : 0U), 4);
-	p = disk_put(p, q->size, 2);
-	p = disk_put(p, q->last_avail, 2);
-	p = disk_put(p, q->used_idx, 2);
-	p = disk_put(p, 0, 2);
-	p = disk_put(p, 0, 4);
-	p = disk_put(p, q->desc_gpa, 8);
-	p = disk_put(p, q->avail_gpa, 8);
-	p = disk_put(p, q->used_gpa, 8);
-	p = disk_put(p, plen, 4);
-	p = disk_put(p, 0, 4);
+	disk_state_get(d, &s);
 	pthread_mutex_unlock(&d->lock);
-	memcpy(p, d->path, plen);
-	return 0;
+	return diskstate_encode(&s, buf, len);
 }
 
-int disk_state_parse(const uint8_t *buf, size_t len, struct disk_state *s, char *why,
-		     size_t why_size)
-{
-	const uint8_t *p = buf;
-	uint32_t version, flags, qflags, plen;
-
-	memset(s, 0, sizeof(*s));
-	if (len < DISK_STATE_FIXED) {
-		log_say(why, why_size, "a disk's state of %zu bytes (at least %d)", len,
-			DISK_STATE_FIXED);
-		return -EINVAL;
-	}
-	version = (uint32_t)disk_get(&p, 4);
-	if (version != DISK_STATE_VERSION) {
-		log_say(why, why_size, "a disk's state of version %u; this pinvm reads version %d",
-			version, DISK_STATE_VERSION);
-		return -EINVAL;
-	}
-	flags = (uint32_t)disk_get(&p, 4);
-	s->ro = flags & 1;
-	s->size = disk_get(&p, 8);
-	s->status = (uint32_t)disk_get(&p, 4);
-	s->isr = (uint32_t)disk_get(&p, 4);
-	s->dev_feat_sel = (uint32_t)disk_get(&p, 4);
-	s->drv_feat_sel = (uint32_t)disk_get(&p, 4);
-	s->queue_sel = (uint32_t)disk_get(&p, 4);
-	(void)disk_get(&p, 4);
-	s->driver_features = disk_get(&p, 8);
-	qflags = (uint32_t)disk_get(&p, 4);
-	s->ready = qflags & 1;
-	s->broken = qflags & 2;
-	s->qsize = (uint16_t)disk_get(&p, 2);
-	s->last_avail = (uint16_t)disk_get(&p, 2);
-	s->used_idx = (uint16_t)disk_get(&p, 2);
-	(void)disk_get(&p, 2);
-	(void)disk_get(&p, 4);
-	s->desc = disk_get(&p, 8);
-	s->avail = disk_get(&p, 8);
-	s->used = disk_get(&p, 8);
-	plen = (uint32_t)disk_get(&p, 4);
-	(void)disk_get(&p, 4);
-	if ((flags & ~1U) || (qflags & ~3U) || s->isr & ~3U || s->status > 0xff ||
-	    !s->size || s->size % VIRTIO_BLK_SECTOR) {
-		log_say(why, why_size, "a disk's state out of range");
-		return -EINVAL;
-	}
-	if (plen < 2 || plen > DISK_STATE_PATH_MAX || len != DISK_STATE_FIXED + (size_t)plen ||
-	    p[plen - 1] != '\0' || memchr(p, '\0', plen - 1)) {
-		log_say(why, why_size, "a disk's state with a bad image path");
-		return -EINVAL;
-	}
-	s->path = (const char *)p;
-	return 0;
-}
-
-int disk_state_load(struct disk *d, const struct disk_state *s, char *why, size_t why_size)
+int disk_state_load(struct disk *d, const struct diskstate *s, char *why, size_t why_size)
 {
 	struct virtq *q = &d->t.vq;
 	bool live;

@@ -100,8 +100,8 @@ static int machine_disk_save(void *opaque, uint8_t *buf, size_t len)
 static int machine_disk_load(void *opaque, const uint8_t *buf, size_t len, char *why,
 			     size_t why_size)
 {
-	struct disk_state s;
-	int r = disk_state_parse(buf, len, &s, why, why_size);
+	struct diskstate s;
+	int r = diskstate_parse(buf, len, &s, why, why_size);
 
 	return r ? r : disk_state_load(opaque, &s, why, why_size);
 }

@@ -338,7 +338,7 @@ out:
 /* ---- restoring ---- */
 
 /* The disks' paths: the snapshot's buffer goes once the RAM is in. */
-static char snapshot_disk_paths[LAYOUT_MAX_DISKS][DISK_STATE_PATH_MAX];
+static char snapshot_disk_paths[LAYOUT_MAX_DISKS][DISKSTATE_PATH_MAX];
 
 /* The snapshot's disks, "disk-vda", "disk-vdb", ... in order, into @cfg. */
 static int snapshot_config_disks(const struct snapfile_view *view, struct machine_config *cfg,
@@ -348,7 +348,7 @@ static int snapshot_config_disks(const struct snapfile_view *view, struct machin
 	for (unsigned int i = 0; i < view->nr_devices; i++) {
 		const struct snapfile_device *d = &view->devices[i];
 		char want[SNAPFILE_DEVICE_NAME], reason[256];
-		struct disk_state s;
+		struct diskstate s;
 
 		if (strncmp(d->name, "disk-", 5))
 			continue;
@@ -358,7 +358,7 @@ static int snapshot_config_disks(const struct snapfile_view *view, struct machin
 				cfg->nr_disks == LAYOUT_MAX_DISKS ? "no more disks" : want);
 			return -EINVAL;
 		}
-		if (disk_state_parse(d->data, d->len, &s, reason, sizeof(reason))) {
+		if (diskstate_parse(d->data, d->len, &s, reason, sizeof(reason))) {
 			log_say(why, why_size, "device %s: %s", d->name, reason);
 			return -EINVAL;
 		}

@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <pthread.h>
 
+#include "pinvm/diskstate.h"
 #include "pinvm/virtio_blk.h"
 #include "pinvm/virtio_mmio.h"
 #include "pinvm/virtq.h"
@@ -100,27 +101,6 @@ void disk_reset(struct disk *d);
  */
 int disk_stop(struct disk *d);
 
-/*
- * A disk's state in a snapshot (device section "disk-vdX", docs/snapshot.md):
- * version 1, little-endian, DISK_STATE_FIXED bytes then the image's path
- * with its NUL. The image's contents are not in it.
- */
-#define DISK_STATE_VERSION	1
-#define DISK_STATE_FIXED	96
-#define DISK_STATE_PATH_MAX	4096	/* with the NUL */
-
-struct disk_state {
-	bool ro;
-	uint64_t size;			/* the image's bytes */
-	uint32_t status, isr;
-	uint32_t dev_feat_sel, drv_feat_sel, queue_sel;
-	uint64_t driver_features;
-	bool ready, broken;
-	uint16_t qsize, last_avail, used_idx;
-	uint64_t desc, avail, used;	/* guest physical */
-	const char *path;		/* NUL-terminated, inside the parsed buffer */
-};
-
 /**
  * disk_freeze() - before a snapshot (vCPUs held): take no new request,
  * wait for the one in flight, fdatasync a writable image.
@@ -131,18 +111,11 @@ int disk_freeze(struct disk *d);
 /** disk_thaw() - after a snapshot the guest goes on: serve what it queued meanwhile. */
 void disk_thaw(struct disk *d);
 
-/** disk_state_size() - the bytes of @d's state (path included). */
+/** disk_state_size() - the bytes of @d's state (diskstate.h; path included). */
 size_t disk_state_size(const struct disk *d);
 
 /** disk_state_save() - @d's state into @buf (@len = disk_state_size()). Returns: 0; -EINVAL. */
 int disk_state_save(struct disk *d, uint8_t *buf, size_t len);
-
-/**
- * disk_state_parse() - check and decode @len bytes of a saved state (any
- * bytes: a snapshot file's). Returns: 0; -EINVAL with the reason in @why.
- */
-int disk_state_parse(const uint8_t *buf, size_t len, struct disk_state *s, char *why,
-		     size_t why_size);
 
 /**
  * disk_state_load() - rebuild @d (opened, attached, I/O thread not started)
@@ -151,7 +124,7 @@ int disk_state_parse(const uint8_t *buf, size_t len, struct disk_state *s, char 
  * queue gets a kick so the requests the guest queued are served.
  * Returns: 0; -EINVAL with the reason in @why.
  */
-int disk_state_load(struct disk *d, const struct disk_state *s, char *why, size_t why_size);
+int disk_state_load(struct disk *d, const struct diskstate *s, char *why, size_t why_size);
 
 /** disk_close() - end the I/O thread, unregister, close (the lock goes with the fd). Accepts any stage. */
 void disk_close(struct disk *d);

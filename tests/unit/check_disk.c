@@ -361,7 +361,7 @@ static uint8_t *save_state(size_t *len)
 START_TEST(test_snapshot_roundtrip)
 {
 	uint8_t sector[512], *buf;
-	struct disk_state s;
+	struct diskstate s;
 	size_t len;
 	int fd;
 
@@ -378,7 +378,7 @@ START_TEST(test_snapshot_roundtrip)
 	usleep(100000);
 	ck_assert_uint_eq(fake_used_idx(f), 1);
 	buf = save_state(&len);
-	ck_assert_int_eq(disk_state_parse(buf, len, &s, why, sizeof(why)), 0);
+	ck_assert_int_eq(diskstate_parse(buf, len, &s, why, sizeof(why)), 0);
 	ck_assert(!s.ro);
 	ck_assert_uint_eq(s.size, 64 * 512);
 	ck_assert_uint_eq(s.status & VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_DRIVER_OK);
@@ -424,14 +424,14 @@ END_TEST
 START_TEST(test_snapshot_refusals)
 {
 	uint8_t *buf, *bad;
-	struct disk_state s;
+	struct diskstate s;
 	size_t len;
 
 	attach_and_start(false);
 	driver_up();
 	buf = save_state(&len);
 	disk_close(&d);
-	ck_assert_int_eq(disk_state_parse(buf, len, &s, why, sizeof(why)), 0);
+	ck_assert_int_eq(diskstate_parse(buf, len, &s, why, sizeof(why)), 0);
 
 	/* the image grew by a sector */
 	ck_assert_int_eq(truncate(img, 65 * 512), 0);
@@ -453,22 +453,22 @@ START_TEST(test_snapshot_refusals)
 	/* the parser: short, another version, the path's length or NUL wrong, flags out of range */
 	bad = malloc(len);
 	ck_assert_ptr_nonnull(bad);
-	ck_assert_int_eq(disk_state_parse(buf, DISK_STATE_FIXED - 1, &s, why, sizeof(why)), -EINVAL);
-	ck_assert_int_eq(disk_state_parse(buf, len - 1, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(diskstate_parse(buf, DISKSTATE_FIXED - 1, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(diskstate_parse(buf, len - 1, &s, why, sizeof(why)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "bad image path"));
 	memcpy(bad, buf, len);
 	bad[0] = 2;
-	ck_assert_int_eq(disk_state_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(diskstate_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "version 2; this pinvm reads version 1"));
 	memcpy(bad, buf, len);
 	bad[len - 1] = 'x';
-	ck_assert_int_eq(disk_state_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(diskstate_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
 	memcpy(bad, buf, len);
-	bad[DISK_STATE_FIXED] = '\0';
-	ck_assert_int_eq(disk_state_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
+	bad[DISKSTATE_FIXED] = '\0';
+	ck_assert_int_eq(diskstate_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
 	memcpy(bad, buf, len);
 	bad[4] = 2;
-	ck_assert_int_eq(disk_state_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(diskstate_parse(bad, len, &s, why, sizeof(why)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "out of range"));
 	free(bad);
 	free(buf);
