@@ -3,6 +3,7 @@
 # Writes disk-v2.snap (or the path given): tiny.snap's machine with a disk
 # (device section disk-vda, docs/snapshot.md) whose state is of version 2,
 # a version this pinvm does not read; the file itself is well-formed.
+# A second argument sets the version (scripts/fuzz seeds with 1 too).
 import struct, sys, zlib
 
 def sec(t, payload):
@@ -10,7 +11,8 @@ def sec(t, payload):
     return struct.pack('<IIQ', t, 0, len(payload)) + payload + b'\0' * pad
 
 path = b'disk.img\0'
-state = struct.pack('<IIQ', 2, 0, 1 << 20) + b'\0' * 72 + struct.pack('<II', len(path), 0) + path
+version = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+state = struct.pack('<IIQ', version, 0, 1 << 20) + b'\0' * 72 + struct.pack('<II', len(path), 0) + path
 out = b'PINVMSNP' + struct.pack('<IIII', 1, 0xc00000b7, 32, 0) + b'\0' * 8
 out += sec(1, struct.pack('<QIIIII', 4 << 20, 1, 3, 0x10001, 1, 0) + b'\0' * 4)
 out += sec(4, struct.pack('<IIQ', 0, 6, 4096) + b'\x11' * 32 + b'kernel')
