@@ -8,8 +8,9 @@
  *
  * Devices hook in through struct snapshot_device: each registered device
  * gets a DEVICE section of its own, named; a restore refuses a snapshot
- * whose devices are not exactly the machine's. The UART is one; virtio
- * devices register theirs (flushing their disks in save()).
+ * whose devices are not exactly the machine's. The UART is one, each disk
+ * another ("disk-vda", ...: diskstate.h; the run loop freezes the disks
+ * and syncs their images before snapshot_save()).
  */
 #ifndef PINVM_SNAPSHOT_H
 #define PINVM_SNAPSHOT_H
