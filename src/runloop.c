@@ -504,15 +504,6 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	uint64_t bytes = 0;
 	int r = 0;
 
-	/*
-	 * A virtio-blk device's queues, status and in-flight requests are not
-	 * saved yet (no snapshot_device of its own): refuse rather than write
-	 * a snapshot whose restore would lose the disk.
-	 */
-	if (m->nr_disks) {
-		runloop_ctl_answer(m, cmd, "error: snapshots of machines with disks are not supported yet");
-		return;
-	}
 	if (!m->ctl_paused)
 		r = runloop_pause_all(m);
 	if (r) {
