@@ -195,7 +195,7 @@ static void disk_serve_locked(struct disk *d)
 {
 	struct virtq *q = &d->t.vq;
 
-	while (!d->stopped && !d->hold && virtio_mmio_live(&d->t)) {
+	while (!d->stopped && !d->hold && !d->frozen && virtio_mmio_live(&d->t)) {
 		uint32_t len = 0;
 		bool notify;
 		int r;
@@ -282,6 +282,7 @@ void disk_reset(struct disk *d)
 	if (d->attached)
 		virtio_mmio_reset(&d->t);
 	d->stopped = false;
+	d->frozen = false;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -303,6 +304,124 @@ int disk_stop(struct disk *d)
 		}
 	}
 	return r;
+}
+
+/* ---- snapshots ---- */
+
+int disk_freeze(struct disk *d)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&d->lock);
+	d->frozen = true;
+	while (d->busy)
+		pthread_cond_wait(&d->idle, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+	if (d->fd >= 0 && !d->ro && fdatasync(d->fd) < 0)
+		r = -errno;
+	return r;
+}
+
+void disk_thaw(struct disk *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->frozen = false;
+	pthread_mutex_unlock(&d->lock);
+	/* A kick taken while frozen served nothing. */
+	disk_op_kick(d);
+}
+
+size_t disk_state_size(const struct disk *d)
+{
+	struct diskstate s = { .path = d->path };
+
+	return diskstate_size(&s);
+}
+
+/* The transport and queue as the guest left them (d->lock held). */
+static void disk_state_get(struct disk *d, struct diskstate *s)
+{
+	const struct virtq *q = &d->t.vq;
+
+	memset(s, 0, sizeof(*s));
+	s->ro = d->ro;
+	s->size = d->size;
+	s->status = d->t.status;
+	s->isr = d->t.isr;
+	s->dev_feat_sel = d->t.dev_feat_sel;
+	s->drv_feat_sel = d->t.drv_feat_sel;
+	s->queue_sel = d->t.queue_sel;
+	s->driver_features = d->t.driver_features;
+	s->ready = q->ready;
+	s->broken = __atomic_load_n(&q->broken, __ATOMIC_RELAXED);
+	s->qsize = q->size;
+	s->last_avail = q->last_avail;
+	s->used_idx = q->used_idx;
+	s->desc = q->desc_gpa;
+	s->avail = q->avail_gpa;
+	s->used = q->used_gpa;
+	s->path = d->path;
+}
+
+int disk_state_save(struct disk *d, uint8_t *buf, size_t len)
+{
+	struct diskstate s;
+
+	pthread_mutex_lock(&d->lock);
+	disk_state_get(d, &s);
+	pthread_mutex_unlock(&d->lock);
+	return diskstate_encode(&s, buf, len);
+}
+
+int disk_state_load(struct disk *d, const struct diskstate *s, char *why, size_t why_size)
+{
+	struct virtq *q = &d->t.vq;
+	bool live;
+
+	if (s->size != d->size) {
+		log_say(why, why_size, "disk %s: the image %s is %" PRIu64 " bytes, the snapshot's guest had %" PRIu64 " (its size changed)",
+			d->name, d->path, d->size, s->size);
+		return -EINVAL;
+	}
+	if (s->ro != d->ro) {
+		log_say(why, why_size, "disk %s: attached %s, the snapshot's was %s", d->name,
+			d->ro ? "read-only" : "writable", s->ro ? "read-only" : "writable");
+		return -EINVAL;
+	}
+	if (s->driver_features & ~d->t.features) {
+		log_say(why, why_size, "disk %s: the snapshot's driver accepted features (0x%" PRIx64 ") this device does not offer (0x%" PRIx64 ")",
+			d->name, s->driver_features, d->t.features);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&d->lock);
+	d->t.status = s->status;
+	d->t.isr = s->isr;
+	d->t.dev_feat_sel = s->dev_feat_sel;
+	d->t.drv_feat_sel = s->drv_feat_sel;
+	d->t.queue_sel = s->queue_sel;
+	d->t.driver_features = s->driver_features;
+	virtq_reset(q);
+	q->size = s->qsize;
+	q->desc_gpa = s->desc;
+	q->avail_gpa = s->avail;
+	q->used_gpa = s->used;
+	if (s->ready) {
+		if (virtq_setup(q, d->t.mem, VIRTQ_MAX_SIZE)) {
+			pthread_mutex_unlock(&d->lock);
+			log_say(why, why_size, "disk %s: the snapshot's queue (%u entries at 0x%" PRIx64 ") does not fit this guest's RAM",
+				d->name, s->qsize, s->desc);
+			return -EINVAL;
+		}
+		q->last_avail = s->last_avail;
+		q->used_idx = s->used_idx;
+	}
+	q->broken = s->broken;
+	live = virtio_mmio_live(&d->t);
+	pthread_mutex_unlock(&d->lock);
+	/* What the guest queued before the snapshot is served once the I/O thread runs. */
+	if (live)
+		disk_op_kick(d);
+	return 0;
 }
 
 static void disk_close_fd(int *fd)

@@ -78,9 +78,32 @@ static int machine_uart_save(void *opaque, uint8_t *buf, size_t len)
 	return 0;
 }
 
-static int machine_uart_load(void *opaque, const uint8_t *buf, size_t len)
+static int machine_uart_load(void *opaque, const uint8_t *buf, size_t len, char *why,
+			     size_t why_size)
 {
+	(void)why;
+	(void)why_size;
 	return uartio_load(opaque, buf, len);
+}
+
+/* A disk's state in a snapshot: the transport and queue, the image's path, size and mode. */
+static size_t machine_disk_size(void *opaque)
+{
+	return disk_state_size(opaque);
+}
+
+static int machine_disk_save(void *opaque, uint8_t *buf, size_t len)
+{
+	return disk_state_save(opaque, buf, len);
+}
+
+static int machine_disk_load(void *opaque, const uint8_t *buf, size_t len, char *why,
+			     size_t why_size)
+{
+	struct diskstate s;
+	int r = diskstate_parse(buf, len, &s, why, why_size);
+
+	return r ? r : disk_state_load(opaque, &s, why, why_size);
 }
 
 static const struct snapshot_device machine_uart_state = {
@@ -559,6 +582,21 @@ int machine_setup(struct machine *m, char *why, size_t why_size)
 				&m->ram_view, why, why_size);
 		if (!r)
 			r = mmio_register(&m->mmio, base, LAYOUT_VIRTIO_SIZE, disk_mmio, &m->disks[i]);
+		if (!r) {
+			struct snapshot_device st = {
+				.size = machine_disk_size,
+				.save = machine_disk_save,
+				.load = machine_disk_load,
+				.opaque = &m->disks[i],
+			};
+			/* "disk-vda", ...: the name outlives this frame. */
+			char *n = m->disk_state_names[i];
+
+			memcpy(n, "disk-", 5);
+			memcpy(n + 5, m->disks[i].name, sizeof(m->disks[i].name));
+			st.name = m->disk_state_names[i];
+			r = snapshot_add_device(m, &st);
+		}
 		if (r) {
 			if (r == -EEXIST || r == -ENOSPC)
 				log_say(why, why_size, "cannot map disk %s: %s", m->disks[i].name,

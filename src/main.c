@@ -928,7 +928,12 @@ static int cmd_run_or_restore(int argc, char **argv)
 			snprintf(why, sizeof(why), "out of memory");
 		if (!r) {
 			/* The machine as saved; its firmware view replayed like --fw-profile. */
-			snapshot_config(snap, &cfg, &profile);
+			char reason[384];
+
+			if (snapshot_config(snap, &cfg, &profile, reason, sizeof(reason))) {
+				snprintf(why, sizeof(why), "snapshot %.100s: %s", arg_snapshot, reason);
+				r = EXIT_START;
+			}
 			cfg.fw_profile_path = arg_snapshot;
 		}
 	}

@@ -507,15 +507,6 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	uint64_t bytes = 0;
 	int r = 0;
 
-	/*
-	 * A virtio-blk device's queues, status and in-flight requests are not
-	 * saved yet (no snapshot_device of its own): refuse rather than write
-	 * a snapshot whose restore would lose the disk.
-	 */
-	if (m->nr_disks) {
-		runloop_ctl_answer(m, cmd, "error: snapshots of machines with disks are not supported yet");
-		return;
-	}
 	if (!m->ctl_paused)
 		r = runloop_pause_all(m);
 	if (r) {
@@ -527,8 +518,20 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	/* What KVM queued for the UART goes through the model first. */
 	uartio_flush(&m->uartio);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = snapshot_save(m, fd, &bytes, why, sizeof(why));
+	/* The disks: no request in flight or taken until the state is written, the images synced. */
+	for (unsigned int i = 0; i < m->nr_disks && !r; i++) {
+		r = disk_freeze(&m->disks[i]);
+		if (r)
+			snprintf(why, sizeof(why), "disk %s: fdatasync: %s", m->disks[i].name,
+				 strerror(-r));
+	}
+	if (!r)
+		r = snapshot_save(m, fd, &bytes, why, sizeof(why));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* The guest goes on (or the stop ends the disks): what it queued meanwhile is served. */
+	if (r || cmd != CTL_SNAPSHOT_STOP)
+		for (unsigned int i = 0; i < m->nr_disks; i++)
+			disk_thaw(&m->disks[i]);
 	if (r) {
 		if (!m->ctl_paused)
 			runloop_resume_all(m);

@@ -337,8 +337,42 @@ out:
 
 /* ---- restoring ---- */
 
-void snapshot_config(const struct snapfile_view *view, struct machine_config *cfg,
-		     struct fwprofile *fw)
+/* The disks' paths: the snapshot's buffer goes once the RAM is in. */
+static char snapshot_disk_paths[LAYOUT_MAX_DISKS][DISKSTATE_PATH_MAX];
+
+/* The snapshot's disks, "disk-vda", "disk-vdb", ... in order, into @cfg. */
+static int snapshot_config_disks(const struct snapfile_view *view, struct machine_config *cfg,
+				 char *why, size_t why_size)
+{
+	cfg->nr_disks = 0;
+	for (unsigned int i = 0; i < view->nr_devices; i++) {
+		const struct snapfile_device *d = &view->devices[i];
+		char want[SNAPFILE_DEVICE_NAME], reason[256];
+		struct diskstate s;
+
+		if (strncmp(d->name, "disk-", 5))
+			continue;
+		snprintf(want, sizeof(want), "disk-vd%c", 'a' + (char)cfg->nr_disks);
+		if (cfg->nr_disks == LAYOUT_MAX_DISKS || strcmp(d->name, want)) {
+			log_say(why, why_size, "a device '%s' where '%s' was expected", d->name,
+				cfg->nr_disks == LAYOUT_MAX_DISKS ? "no more disks" : want);
+			return -EINVAL;
+		}
+		if (diskstate_parse(d->data, d->len, &s, reason, sizeof(reason))) {
+			log_say(why, why_size, "device %s: %s", d->name, reason);
+			return -EINVAL;
+		}
+		snprintf(snapshot_disk_paths[cfg->nr_disks], sizeof(snapshot_disk_paths[0]), "%s",
+			 s.path);
+		cfg->disks[cfg->nr_disks].path = snapshot_disk_paths[cfg->nr_disks];
+		cfg->disks[cfg->nr_disks].ro = s.ro;
+		cfg->nr_disks++;
+	}
+	return 0;
+}
+
+int snapshot_config(const struct snapfile_view *view, struct machine_config *cfg,
+		    struct fwprofile *fw, char *why, size_t why_size)
 {
 	const struct snapfile_vcpu *v0 = &view->vcpus[0];
 	size_t pos = 0;
@@ -376,6 +410,7 @@ void snapshot_config(const struct snapfile_view *view, struct machine_config *cf
 	/* The guest's PSCI version, whoever answered (pinvm's firmware: not KVM's register). */
 	(void)fwprofile_set(fw, FWPROFILE_PSCI_VERSION, view->cfg.psci_version);
 	cfg->fw_profile = fw;
+	return snapshot_config_disks(view, cfg, why, why_size);
 }
 
 /* A register restore skips: the firmware view was replayed already (machine_setup()). */
@@ -470,6 +505,7 @@ int snapshot_restore(struct machine *m, const struct snapfile_view *view, char *
 	}
 	/* Exactly the machine's devices, each taking its own state. */
 	for (unsigned int i = 0; i < view->nr_devices; i++) {
+		char reason[320];
 		const struct snapfile_device *d = &view->devices[i];
 		const struct snapshot_device *dev = NULL;
 
@@ -481,10 +517,14 @@ int snapshot_restore(struct machine *m, const struct snapfile_view *view, char *
 				d->name);
 			return -EINVAL;
 		}
-		r = dev->load(dev->opaque, d->data, d->len);
+		reason[0] = '\0';
+		r = dev->load(dev->opaque, d->data, d->len, reason, sizeof(reason));
 		if (r) {
-			log_say(why, why_size, "device %s: the snapshot's state is not one it takes (%s)",
-				d->name, strerror(-r));
+			if (reason[0])
+				log_say(why, why_size, "%s", reason);
+			else
+				log_say(why, why_size, "device %s: the snapshot's state is not one it takes (%s)",
+					d->name, strerror(-r));
 			return r;
 		}
 	}

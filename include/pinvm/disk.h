@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <pthread.h>
 
+#include "pinvm/diskstate.h"
 #include "pinvm/virtio_blk.h"
 #include "pinvm/virtio_mmio.h"
 #include "pinvm/virtq.h"
@@ -57,6 +58,7 @@ struct disk {
 	bool busy;			/* the I/O thread works on the queue without the lock */
 	bool hold;			/* a reset waits: take no new request */
 	bool stopped;			/* the boot ended: take no request until disk_reset() */
+	bool frozen;			/* a snapshot is taken: take no request until disk_thaw() */
 	uint64_t syncs;			/* fdatasync calls at stops */
 	int sync_error;			/* the last failed one's -errno, 0: none */
 	struct virtq_chain chain;	/* the I/O thread's */
@@ -98,6 +100,31 @@ void disk_reset(struct disk *d);
  * Returns: 0; -errno of fdatasync (also kept in d->sync_error).
  */
 int disk_stop(struct disk *d);
+
+/**
+ * disk_freeze() - before a snapshot (vCPUs held): take no new request,
+ * wait for the one in flight, fdatasync a writable image.
+ * Returns: 0; -errno of fdatasync.
+ */
+int disk_freeze(struct disk *d);
+
+/** disk_thaw() - after a snapshot the guest goes on: serve what it queued meanwhile. */
+void disk_thaw(struct disk *d);
+
+/** disk_state_size() - the bytes of @d's state (diskstate.h; path included). */
+size_t disk_state_size(const struct disk *d);
+
+/** disk_state_save() - @d's state into @buf (@len = disk_state_size()). Returns: 0; -EINVAL. */
+int disk_state_save(struct disk *d, uint8_t *buf, size_t len);
+
+/**
+ * disk_state_load() - rebuild @d (opened, attached, I/O thread not started)
+ * from @s: the image must have the saved size and mode, a ready queue's
+ * rings are mapped again (virtq_setup()) and its indexes put back; a live
+ * queue gets a kick so the requests the guest queued are served.
+ * Returns: 0; -EINVAL with the reason in @why.
+ */
+int disk_state_load(struct disk *d, const struct diskstate *s, char *why, size_t why_size);
 
 /** disk_close() - end the I/O thread, unregister, close (the lock goes with the fd). Accepts any stage. */
 void disk_close(struct disk *d);

@@ -114,6 +114,7 @@ struct machine {
 	/* disks (disk.c): opened in machine_open(), attached in machine_setup() */
 	struct disk disks[LAYOUT_MAX_DISKS];
 	unsigned int nr_disks;		/* disk_init()ed */
+	char disk_state_names[LAYOUT_MAX_DISKS][16];	/* their snapshot devices: disk-vda, ... */
 	struct virtq_mem ram_view;	/* guest RAM as the devices see it */
 
 	/* images, read into RAM at every (re)boot from the files kept open (boot.c) */

@@ -27,7 +27,7 @@
 #define SNAPFILE_PAGE		4096ULL		/* RAM runs: offsets and lengths */
 #define SNAPFILE_REG_MAX	256		/* bytes of one register (no SVE) */
 #define SNAPFILE_MAX_REGS	4096		/* per vCPU */
-#define SNAPFILE_MAX_DEVICES	16
+#define SNAPFILE_MAX_DEVICES	24
 #define SNAPFILE_DEVICE_NAME	16		/* NUL-padded */
 #define SNAPFILE_PATH_MAX	4096
 #define SNAPFILE_RAM_MAX	(1ULL << 40)	/* no more RAM than 1 TiB */

@@ -8,8 +8,9 @@
  *
  * Devices hook in through struct snapshot_device: each registered device
  * gets a DEVICE section of its own, named; a restore refuses a snapshot
- * whose devices are not exactly the machine's. The UART is one; virtio
- * devices register theirs (flushing their disks in save()).
+ * whose devices are not exactly the machine's. The UART is one, each disk
+ * another ("disk-vda", ...: diskstate.h; the run loop freezes the disks
+ * and syncs their images before snapshot_save()).
  */
 #ifndef PINVM_SNAPSHOT_H
 #define PINVM_SNAPSHOT_H
@@ -22,7 +23,7 @@ struct machine_config;
 struct fwprofile;
 struct snapfile_view;
 
-#define SNAPSHOT_MAX_DEVICES	8
+#define SNAPSHOT_MAX_DEVICES	24	/* the UART and the disks; SNAPFILE_MAX_DEVICES */
 
 struct snapshot_device {
 	const char *name;	/* lowercase, digits, '-'; at most 15 characters; unique */
@@ -30,8 +31,11 @@ struct snapshot_device {
 	size_t (*size)(void *opaque);
 	/* Its state into @buf (size() bytes); -errno fails the snapshot. */
 	int (*save)(void *opaque, uint8_t *buf, size_t len);
-	/* Put the state back, before the first KVM_RUN; -EINVAL: not a state it takes. */
-	int (*load)(void *opaque, const uint8_t *buf, size_t len);
+	/*
+	 * Put the state back, before the first KVM_RUN; -EINVAL: not a state
+	 * it takes (the reason in @why, or left empty for a generic one).
+	 */
+	int (*load)(void *opaque, const uint8_t *buf, size_t len, char *why, size_t why_size);
 	void *opaque;
 };
 
@@ -52,10 +56,12 @@ int snapshot_save(struct machine *m, int fd, uint64_t *ret_bytes, char *why, siz
  * snapshot_config() - the machine configuration @view describes, into
  * @cfg (whose run options stay), and the firmware view it had as a
  * profile in @fw (cfg->fw_profile points to it: the restore replays it
- * like --fw-profile). @cmdline keeps the command line.
+ * like --fw-profile). @cmdline keeps the command line. The disks are the
+ * snapshot's "disk-vdX" devices, in order, with their saved paths and modes.
+ * Returns: 0; -EINVAL with the reason in @why (a bad disk state).
  */
-void snapshot_config(const struct snapfile_view *view, struct machine_config *cfg,
-		     struct fwprofile *fw);
+int snapshot_config(const struct snapfile_view *view, struct machine_config *cfg,
+		    struct fwprofile *fw, char *why, size_t why_size);
 
 /**
  * snapshot_restore() - put @view's state into @m (built by machine_setup()

@@ -6,7 +6,8 @@
  * accepted file's iterators stay inside the buffer and agree with the
  * parser (RAM runs inside the RAM, in order, adding up to ram_stored;
  * every register of every vCPU as counted); a restore's UART state is
- * either taken or refused whole.
+ * either taken or refused whole; a disk's state ("disk-" devices) taken
+ * is encoded again into the same bytes, its path inside the buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include <zlib.h>
 
+#include "pinvm/diskstate.h"
 #include "pinvm/snapfile.h"
 #include "pinvm/uart.h"
 
@@ -65,6 +67,29 @@ static void check(const uint8_t *buf, size_t size)
 
 		if (view.devices[i].data < buf || view.devices[i].data + view.devices[i].len > end)
 			abort();
+		if (!strncmp(view.devices[i].name, "disk-", 5)) {
+			const struct snapfile_device *dv = &view.devices[i];
+			struct diskstate ds;
+			char dwhy[256] = "";
+			uint8_t *again;
+
+			if (diskstate_parse(dv->data, dv->len, &ds, dwhy, sizeof(dwhy))) {
+				if (!dwhy[0])
+					abort();
+				continue;
+			}
+			if ((const uint8_t *)ds.path < dv->data ||
+			    (const uint8_t *)ds.path + strlen(ds.path) + 1 > dv->data + dv->len ||
+			    diskstate_size(&ds) != dv->len)
+				abort();
+			again = malloc(dv->len);
+			if (!again)
+				abort();
+			if (diskstate_encode(&ds, again, dv->len) || memcmp(again, dv->data, dv->len))
+				abort();
+			free(again);
+			continue;
+		}
 		uart_init(&u, NULL, NULL, NULL);
 		if (uart_load(&u, view.devices[i].data, view.devices[i].len) == 0) {
 			uint8_t again[UART_STATE_SIZE];

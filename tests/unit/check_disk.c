@@ -5,7 +5,11 @@
  * open file has locked); the whole device with its I/O thread over a fake
  * guest RAM and no VM: requests served in order from a kick with an
  * interrupt, a reset while requests keep coming, a stop that syncs a
- * writable image (and not a read-only one), a restart that serves again.
+ * writable image (and not a read-only one), a restart that serves again;
+ * snapshots: a frozen disk takes no request, its state saved and loaded
+ * into a fresh device on the same image goes on with the guest's queue
+ * (the request queued at the snapshot is served after it), a changed size
+ * or mode is refused (the parser's refusals: check_diskstate).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -343,6 +347,113 @@ START_TEST(test_reset_waits_for_request)
 }
 END_TEST
 
+static uint8_t *save_state(size_t *len)
+{
+	uint8_t *buf;
+
+	*len = disk_state_size(&d);
+	buf = malloc(*len);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(disk_state_save(&d, buf, *len), 0);
+	return buf;
+}
+
+START_TEST(test_snapshot_roundtrip)
+{
+	uint8_t sector[512], *buf;
+	struct diskstate s;
+	size_t len;
+	int fd;
+
+	attach_and_start(false);
+	driver_up();
+	request(0, VIRTIO_BLK_T_IN, 5);
+	kick();
+	wait_used(1);
+	/* frozen: the request the guest queues now stays in the ring */
+	ck_assert_int_eq(disk_freeze(&d), 0);
+	request(1, VIRTIO_BLK_T_OUT, 9);
+	memset(fake_ptr(f, FAKE_BUF + 0x1000 + 512), 0xa5, 512);
+	kick();
+	usleep(100000);
+	ck_assert_uint_eq(fake_used_idx(f), 1);
+	buf = save_state(&len);
+	ck_assert_int_eq(diskstate_parse(buf, len, &s, why, sizeof(why)), 0);
+	ck_assert(!s.ro);
+	ck_assert_uint_eq(s.size, 64 * 512);
+	ck_assert_uint_eq(s.status & VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_DRIVER_OK);
+	ck_assert(s.ready && !s.broken);
+	ck_assert_uint_eq(s.qsize, 8);
+	ck_assert_uint_eq(s.last_avail, 1);
+	ck_assert_uint_eq(s.used_idx, 1);
+	ck_assert_uint_eq(s.desc, FAKE_DESC);
+	ck_assert_uint_eq(s.used, FAKE_USED);
+	ck_assert_uint_eq(s.driver_features, 1ULL << 32 | 1U << VIRTIO_BLK_F_FLUSH);
+	ck_assert_str_eq(s.path, img);
+	disk_close(&d);
+
+	/* restored: a new device on the same image, the guest's queue goes on */
+	ck_assert_int_eq(open_one(&d, s.path, s.ro), 0);
+	ck_assert_int_eq(disk_attach(&d, -1, 0x3000000, 1, &f->mem, why, sizeof(why)), 0);
+	ck_assert_int_eq(disk_state_load(&d, &s, why, sizeof(why)), 0);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), s.status);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_QUEUE_READY), 1);
+	ck_assert_int_eq(disk_start(&d), 0);
+	wait_used(2);
+	ck_assert_uint_eq(*(uint8_t *)fake_ptr(f, FAKE_BUF + 0x801), VIRTIO_BLK_S_OK);
+	fd = open(img, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, sector, 512, 9 * 512), 512);
+	close(fd);
+	ck_assert_uint_eq(sector[0], 0xa5);
+	ck_assert_uint_eq(sector[511], 0xa5);
+
+	/* frozen and thawed: what was queued meanwhile is served */
+	ck_assert_int_eq(disk_freeze(&d), 0);
+	request(2, VIRTIO_BLK_T_IN, 3);
+	kick();
+	usleep(100000);
+	ck_assert_uint_eq(fake_used_idx(f), 2);
+	disk_thaw(&d);
+	wait_used(3);
+	disk_close(&d);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_snapshot_refusals)
+{
+	uint8_t *buf;
+	struct diskstate s;
+	size_t len;
+
+	attach_and_start(false);
+	driver_up();
+	buf = save_state(&len);
+	disk_close(&d);
+	ck_assert_int_eq(diskstate_parse(buf, len, &s, why, sizeof(why)), 0);
+
+	/* the image grew by a sector */
+	ck_assert_int_eq(truncate(img, 65 * 512), 0);
+	ck_assert_int_eq(open_one(&d, s.path, s.ro), 0);
+	ck_assert_int_eq(disk_attach(&d, -1, 0x3000000, 1, &f->mem, why, sizeof(why)), 0);
+	why[0] = '\0';
+	ck_assert_int_eq(disk_state_load(&d, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "is 33280 bytes, the snapshot's guest had 32768 (its size changed)"));
+	disk_close(&d);
+	ck_assert_int_eq(truncate(img, 64 * 512), 0);
+
+	/* attached read-only, saved writable */
+	ck_assert_int_eq(open_one(&d, s.path, true), 0);
+	ck_assert_int_eq(disk_attach(&d, -1, 0x3000000, 1, &f->mem, why, sizeof(why)), 0);
+	ck_assert_int_eq(disk_state_load(&d, &s, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "attached read-only, the snapshot's was writable"));
+	disk_close(&d);
+
+	free(buf);
+}
+END_TEST
+
 static Suite *disk_suite(void)
 {
 	Suite *s = suite_create("disk");
@@ -359,6 +470,8 @@ static Suite *disk_suite(void)
 	tcase_add_test(tc, test_ro_no_sync);
 	tcase_add_test(tc, test_broken_queue);
 	tcase_add_test(tc, test_reset_waits_for_request);
+	tcase_add_test(tc, test_snapshot_roundtrip);
+	tcase_add_test(tc, test_snapshot_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }
