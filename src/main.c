@@ -1039,9 +1039,23 @@ static int cmd_run_or_restore(int argc, char **argv)
 		   cfg.psci == PSCI_PIN_HOST ? "false" : "true", impl, cfg.nr_cpus, cfg.ram_size,
 		   mi.gic_version, evlog_json_str(mi.host_release, name, sizeof(name)), disks_field);
 
-	if (snap)
+	if (snap && m.restore_nr_dropped) {
+		char list[sizeof(m.restore_dropped) * 2 + 8];
+		size_t n = 0;
+
+		/* Names are [A-Z0-9_x]: quoting each is all the JSON they need. */
+		n += snprintf(list + n, sizeof(list) - n, "[\"");
+		for (const char *c = m.restore_dropped; *c && n + 4 < sizeof(list); c++)
+			n += snprintf(list + n, sizeof(list) - n, *c == ',' ? "\",\"" : "%c", *c);
+		snprintf(list + n, sizeof(list) - n, "\"]");
+		log_msg(LOG_LEVEL_WARN, "note: ", "restore: left out %u saved register%s this host's KVM does not have for this guest, each at its reset value (never written): %s",
+			m.restore_nr_dropped, m.restore_nr_dropped == 1 ? "" : "s", m.restore_dropped);
+		evlog_emit(&log, "restore", "\"snapshot\":%s,\"dropped_regs\":%s",
+			   evlog_json_str(arg_snapshot, name, sizeof(name)), list);
+	} else if (snap) {
 		evlog_emit(&log, "restore", "\"snapshot\":%s",
 			   evlog_json_str(arg_snapshot, name, sizeof(name)));
+	}
 	r = runloop_run(&m, &stop, why, sizeof(why));
 	machine_get_info(&m, &mi);
 	/* Output that did not reach stdout (the console ring was full, or stdout stalled or failed). */

@@ -3,6 +3,7 @@
 #include "pinvm/snapfile.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +38,44 @@ static void snapfile_put64(uint8_t *p, uint64_t v)
 size_t snapfile_reg_size(uint64_t id)
 {
 	return (size_t)1 << ((id & SNAPFILE_REG_SIZE_MASK) >> SNAPFILE_REG_SIZE_SHIFT);
+}
+
+/* KVM_REG_ARM_COPROC_MASK's field; KVM_REG_ARM64_SYSREG = 0x13 there */
+#define SNAPFILE_REG_COPROC_MASK	0x000000000fff0000ULL
+#define SNAPFILE_REG_SYSREG		0x0000000000130000ULL
+
+void snapfile_reg_name(uint64_t id, char *buf, size_t size)
+{
+	unsigned int enc = (unsigned int)(id & 0xffff);
+
+	if (!size)
+		return;
+	if ((id & SNAPFILE_REG_ARCH_MASK) == SNAPFILE_REG_ARM64 &&
+	    (id & SNAPFILE_REG_COPROC_MASK) == SNAPFILE_REG_SYSREG)
+		snprintf(buf, size, "S%u_%u_C%u_C%u_%u", enc >> 14, (enc >> 11) & 7, (enc >> 7) & 15,
+			 (enc >> 3) & 15, enc & 7);
+	else
+		snprintf(buf, size, "0x%016" PRIx64, id);
+}
+
+bool snapfile_reg_droppable(uint64_t id, const uint8_t *val)
+{
+	/* KVM's reset_unknown() value, little-endian as KVM_GET_ONE_REG gives it */
+	static const uint8_t unknown[8] = { 0xde, 0xc0, 0xad, 0xdb, 0x7e, 0xec, 0xe7, 0x1d };
+	size_t n = snapfile_reg_size(id);
+
+	if ((id & SNAPFILE_REG_ARCH_MASK) != SNAPFILE_REG_ARM64 ||
+	    (id & SNAPFILE_REG_COPROC_MASK) != SNAPFILE_REG_SYSREG || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (val[i] != (n == 8 ? unknown[i] : 0))
+			goto zero;
+	return true;
+zero:
+	for (size_t i = 0; i < n; i++)
+		if (val[i])
+			return false;
+	return true;
 }
 
 static uint64_t snapfile_pad(uint64_t len)

@@ -419,6 +419,32 @@ static bool snapshot_skip_reg(uint64_t id)
 	return fwprofile_is_fw_reg(id);
 }
 
+/*
+ * A saved register this host's KVM does not have for the guest, left out
+ * (snapfile_reg_droppable()): named once in m->restore_dropped, which
+ * main.c reports (a note and the `restore` record).
+ */
+static void snapshot_note_dropped(struct machine *m, uint64_t id)
+{
+	char name[32];
+	size_t len = strlen(m->restore_dropped);
+	const char *p = m->restore_dropped;
+
+	snapfile_reg_name(id, name, sizeof(name));
+	/* Each name once: every vCPU has the same list. */
+	while ((p = strstr(p, name))) {
+		size_t n = strlen(name);
+
+		if ((p == m->restore_dropped || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return;
+		p += n;
+	}
+	m->restore_nr_dropped++;
+	if (len + 1 + strlen(name) < sizeof(m->restore_dropped))
+		snprintf(m->restore_dropped + len, sizeof(m->restore_dropped) - len, "%s%s",
+			 len ? "," : "", name);
+}
+
 static int snapshot_restore_vcpu(struct machine *m, unsigned int i, const struct snapfile_vcpu *sv,
 				 char *why, size_t why_size)
 {
@@ -434,6 +460,10 @@ static int snapshot_restore_vcpu(struct machine *m, unsigned int i, const struct
 			continue;
 		memcpy(val, p, snapfile_reg_size(id));
 		r = vcpu_set_reg_raw(v, id, val);
+		if (r == -ENOENT && snapfile_reg_droppable(id, val)) {
+			snapshot_note_dropped(m, id);
+			continue;
+		}
 		if (r) {
 			log_say(why, why_size, "this host (Linux %s) refuses vCPU %u's register 0x%" PRIx64 " (%s): %s",
 				m->host.release, i, id,

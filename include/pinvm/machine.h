@@ -123,6 +123,9 @@ struct machine {
 	struct loader_image img;
 	struct boot_file initrd;	/* fd -1: none */
 	bool images_from_snapshot;	/* restored: their digests are the snapshot's (boot_expect_images()) */
+	/* restored: saved registers this host's KVM does not have for the guest, left out (snapshot.c) */
+	unsigned int restore_nr_dropped;
+	char restore_dropped[160];	/* their names, comma-separated, each once */
 	struct loader_plan plan;
 	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
 	unsigned int restarts;

@@ -67,6 +67,8 @@ struct snapfile_config {
 };
 
 /* KVM register ids (uapi: KVM_REG_ARM64, KVM_REG_SIZE_MASK/SHIFT) */
+/* What KVM's reset_unknown() puts in a system register with no defined reset value. */
+#define SNAPFILE_REG_UNKNOWN_RESET	0x1de7ec7edbadc0deULL
 #define SNAPFILE_REG_ARCH_MASK	0xff00000000000000ULL
 #define SNAPFILE_REG_ARM64	0x6000000000000000ULL
 #define SNAPFILE_REG_SIZE_SHIFT	52
@@ -74,6 +76,28 @@ struct snapfile_config {
 
 /** snapfile_reg_size() - bytes of register @id's value (KVM_REG_SIZE()). */
 size_t snapfile_reg_size(uint64_t id);
+
+/**
+ * snapfile_reg_name() - register @id as text into @buf: a system register
+ * as the assembler spells an encoding (`S3_0_C2_C0_3`), anything else as
+ * its id in hex. Always NUL-terminated when @size > 0.
+ */
+void snapfile_reg_name(uint64_t id, char *buf, size_t size);
+
+/**
+ * snapfile_reg_droppable() - whether a restore may leave out register @id
+ * with the saved value @val when the restoring host's KVM does not have it
+ * for this guest (KVM_SET_ONE_REG: ENOENT): a system register saved at a
+ * reset value, 0 or SNAPFILE_REG_UNKNOWN_RESET (what KVM's reset_unknown()
+ * writes), that is, never written since the vCPU was reset. KVM lists a
+ * system register only while the guest's ID registers (the snapshot's,
+ * written first) give it the feature; older kernels listed some
+ * regardless (Linux 6.12: TCR2_EL1 at 0, PIRE0_EL1 and PIR_EL1 at the
+ * UNKNOWN value, on a CPU without FEAT_TCR2 or FEAT_S1PIE). Any other value
+ * is state the guest may have set, and a core, firmware or SVE register is
+ * never left out.
+ */
+bool snapfile_reg_droppable(uint64_t id, const uint8_t *val);
 
 /* GIC attribute groups (KVM_DEV_ARM_VGIC_GRP_*) a snapshot may carry */
 #define SNAPFILE_GIC_DIST	1
