@@ -274,15 +274,35 @@ void ctl_close(struct ctl *c)
 	ctl_init(c);
 }
 
-int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
-		char *answer, size_t answer_size)
+ssize_t ctl_send_msg(int s, const void *buf, size_t len, int fd, int flags)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctrl;
-	struct iovec iov = { .iov_base = (void *)cmd, .iov_len = strlen(cmd) };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (fd >= 0) {
+		struct cmsghdr *cm;
+
+		memset(&ctrl, 0, sizeof(ctrl));
+		msg.msg_control = ctrl.buf;
+		msg.msg_controllen = sizeof(ctrl.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	n = sendmsg(s, &msg, flags);
+	return n < 0 ? -errno : n;
+}
+
+int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
+		char *answer, size_t answer_size)
+{
 	struct sockaddr_un sa;
 	struct pollfd pfd;
 	ssize_t n;
@@ -298,21 +318,10 @@ int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
 		r = -errno;
 		goto out;
 	}
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		memset(&ctrl, 0, sizeof(ctrl));
-		msg.msg_control = ctrl.buf;
-		msg.msg_controllen = sizeof(ctrl.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
 	/* EPIPE: pinvm closed its side at once (busy); its answer is waiting. */
-	if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0 && errno != EPIPE) {
-		r = -errno;
+	n = ctl_send_msg(s, cmd, strlen(cmd), fd, MSG_NOSIGNAL);
+	if (n < 0 && n != -EPIPE) {
+		r = (int)n;
 		goto out;
 	}
 	pfd = (struct pollfd){ .fd = s, .events = POLLIN };

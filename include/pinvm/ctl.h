@@ -89,6 +89,14 @@ void ctl_answer(struct ctl *c, const char *line);
 void ctl_close(struct ctl *c);
 
 /**
+ * ctl_send_msg() - send one message of @len bytes from @buf on the connected
+ * socket @s, with @fd as an SCM_RIGHTS descriptor when @fd >= 0; @flags go to
+ * sendmsg() (MSG_NOSIGNAL, ...). The client's half of ctl_receive().
+ * Returns: the bytes sent; -errno (-EPIPE the server closed its side).
+ */
+ssize_t ctl_send_msg(int s, const void *buf, size_t len, int fd, int flags);
+
+/**
  * ctl_request() - the client: connect to @path, send @cmd (with @fd when
  * >= 0), wait for the answer line (up to @timeout_ms) into @answer.
  * Returns: 0; -ENOENT/-ECONNREFUSED nobody listens; -ETIMEDOUT; -errno.

@@ -62,30 +62,12 @@ END_TEST
 static int client_send(const void *buf, size_t len, int fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctrl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 
 	ck_assert_int_ge(s, 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
 	ck_assert_int_eq(connect(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		memset(&ctrl, 0, sizeof(ctrl));
-		msg.msg_control = ctrl.buf;
-		msg.msg_controllen = sizeof(ctrl.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	ck_assert_int_eq(sendmsg(s, &msg, 0), (ssize_t)len);
+	ck_assert_int_eq(ctl_send_msg(s, buf, len, fd, 0), (ssize_t)len);
 	return s;
 }
 
