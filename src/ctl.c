@@ -83,17 +83,35 @@ static int ctl_addr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-/* Is a pinvm listening at @sa? */
-static bool ctl_live(const struct sockaddr_un *sa)
+/* A client socket connected to @path: the fd; -errno. */
+static int ctl_connect(const char *path)
 {
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	bool live;
+	struct sockaddr_un sa;
+	int fd, r;
+
+	r = ctl_addr(path, &sa);
+	if (r)
+		return r;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		(void)close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Is a pinvm listening at @path? Cannot tell (no socket): yes, do not remove it. */
+static bool ctl_live(const char *path)
+{
+	int fd = ctl_connect(path);
 
 	if (fd < 0)
-		return true;	/* cannot tell: do not remove it */
-	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 || errno != ECONNREFUSED;
+		return fd != -ECONNREFUSED;
 	(void)close(fd);
-	return live;
+	return true;
 }
 
 int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid)
@@ -109,7 +127,7 @@ int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid)
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return -EEXIST;
-		if (ctl_live(&sa))
+		if (ctl_live(path))
 			return -EADDRINUSE;
 		/* A dead pinvm's socket: nobody answers there any more. */
 		if (unlink(path) < 0 && errno != ENOENT)
@@ -303,21 +321,13 @@ ssize_t ctl_send_msg(int s, const void *buf, size_t len, int fd, int flags)
 int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
 		char *answer, size_t answer_size)
 {
-	struct sockaddr_un sa;
 	struct pollfd pfd;
 	ssize_t n;
 	int s, r;
 
-	r = ctl_addr(path, &sa);
-	if (r)
-		return r;
-	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	s = ctl_connect(path);
 	if (s < 0)
-		return -errno;
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
-		goto out;
-	}
+		return s;
 	/* EPIPE: pinvm closed its side at once (busy); its answer is waiting. */
 	n = ctl_send_msg(s, cmd, strlen(cmd), fd, MSG_NOSIGNAL);
 	if (n < 0 && n != -EPIPE) {
