@@ -11,7 +11,7 @@
 # timeout: 420
 . "$LIB"
 
-rounds=$(stress_rounds)
+rounds=$(stress_rounds) || exit 1
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
