@@ -67,6 +67,36 @@ int ctl_parse(const char *buf, size_t len, enum ctl_cmd *ret, char *why, size_t 
 	return -EINVAL;
 }
 
+int ctl_check_msg(const char *buf, size_t len, int msg_flags, int nfds, enum ctl_cmd *ret,
+		  char *why, size_t why_size)
+{
+	enum ctl_cmd cmd;
+	int r;
+
+	if (msg_flags & MSG_TRUNC) {
+		log_say(why, why_size, "command longer than %d bytes", CTL_CMD_MAX - 1);
+		return -EINVAL;
+	}
+	if (msg_flags & MSG_CTRUNC || nfds > 1) {
+		log_say(why, why_size, "more than one file descriptor");
+		return -EINVAL;
+	}
+	r = ctl_parse(buf, len, &cmd, why, why_size);
+	if (r)
+		return r;
+	if (ctl_cmd_takes_fd(cmd) && nfds < 1) {
+		log_say(why, why_size, "%s needs the file's descriptor (SCM_RIGHTS); use pinvm ctl",
+			ctl_cmd_name(cmd));
+		return -EINVAL;
+	}
+	if (!ctl_cmd_takes_fd(cmd) && nfds > 0) {
+		log_say(why, why_size, "%s takes no file descriptor", ctl_cmd_name(cmd));
+		return -EINVAL;
+	}
+	*ret = cmd;
+	return 0;
+}
+
 void ctl_init(struct ctl *c)
 {
 	c->listen_fd = -1;
@@ -241,23 +271,7 @@ int ctl_receive(struct ctl *c, enum ctl_cmd *ret, int *ret_fd, char *why, size_t
 		return -EPIPE;
 	}
 	nfds = ctl_take_fds(&msg, &fd);
-	if (msg.msg_flags & MSG_TRUNC) {
-		log_say(why, why_size, "command longer than %d bytes", CTL_CMD_MAX - 1);
-		r = -EINVAL;
-	} else if (msg.msg_flags & MSG_CTRUNC || nfds > 1) {
-		log_say(why, why_size, "more than one file descriptor");
-		r = -EINVAL;
-	} else {
-		r = ctl_parse(buf, (size_t)n, ret, why, why_size);
-	}
-	if (!r && ctl_cmd_takes_fd(*ret) && fd < 0) {
-		log_say(why, why_size, "%s needs the file's descriptor (SCM_RIGHTS); use pinvm ctl",
-			ctl_cmd_name(*ret));
-		r = -EINVAL;
-	} else if (!r && !ctl_cmd_takes_fd(*ret) && fd >= 0) {
-		log_say(why, why_size, "%s takes no file descriptor", ctl_cmd_name(*ret));
-		r = -EINVAL;
-	}
+	r = ctl_check_msg(buf, (size_t)n, msg.msg_flags, nfds, ret, why, why_size);
 	if (r) {
 		if (fd >= 0)
 			(void)close(fd);
