@@ -67,6 +67,36 @@ int ctl_parse(const char *buf, size_t len, enum ctl_cmd *ret, char *why, size_t 
 	return -EINVAL;
 }
 
+int ctl_check_msg(const char *buf, size_t len, int msg_flags, int nfds, enum ctl_cmd *ret,
+		  char *why, size_t why_size)
+{
+	enum ctl_cmd cmd;
+	int r;
+
+	if (msg_flags & MSG_TRUNC) {
+		log_say(why, why_size, "command longer than %d bytes", CTL_CMD_MAX - 1);
+		return -EINVAL;
+	}
+	if (msg_flags & MSG_CTRUNC || nfds > 1) {
+		log_say(why, why_size, "more than one file descriptor");
+		return -EINVAL;
+	}
+	r = ctl_parse(buf, len, &cmd, why, why_size);
+	if (r)
+		return r;
+	if (ctl_cmd_takes_fd(cmd) && nfds < 1) {
+		log_say(why, why_size, "%s needs the file's descriptor (SCM_RIGHTS); use pinvm ctl",
+			ctl_cmd_name(cmd));
+		return -EINVAL;
+	}
+	if (!ctl_cmd_takes_fd(cmd) && nfds > 0) {
+		log_say(why, why_size, "%s takes no file descriptor", ctl_cmd_name(cmd));
+		return -EINVAL;
+	}
+	*ret = cmd;
+	return 0;
+}
+
 void ctl_init(struct ctl *c)
 {
 	c->listen_fd = -1;
@@ -83,17 +113,35 @@ static int ctl_addr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-/* Is a pinvm listening at @sa? */
-static bool ctl_live(const struct sockaddr_un *sa)
+/* A client socket connected to @path: the fd; -errno. */
+static int ctl_connect(const char *path)
 {
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	bool live;
+	struct sockaddr_un sa;
+	int fd, r;
+
+	r = ctl_addr(path, &sa);
+	if (r)
+		return r;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		(void)close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Is a pinvm listening at @path? Cannot tell (no socket): yes, do not remove it. */
+static bool ctl_live(const char *path)
+{
+	int fd = ctl_connect(path);
 
 	if (fd < 0)
-		return true;	/* cannot tell: do not remove it */
-	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 || errno != ECONNREFUSED;
+		return fd != -ECONNREFUSED;
 	(void)close(fd);
-	return live;
+	return true;
 }
 
 int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid)
@@ -109,7 +157,7 @@ int ctl_listen(struct ctl *c, const char *path, uid_t uid, gid_t gid)
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return -EEXIST;
-		if (ctl_live(&sa))
+		if (ctl_live(path))
 			return -EADDRINUSE;
 		/* A dead pinvm's socket: nobody answers there any more. */
 		if (unlink(path) < 0 && errno != ENOENT)
@@ -223,23 +271,7 @@ int ctl_receive(struct ctl *c, enum ctl_cmd *ret, int *ret_fd, char *why, size_t
 		return -EPIPE;
 	}
 	nfds = ctl_take_fds(&msg, &fd);
-	if (msg.msg_flags & MSG_TRUNC) {
-		log_say(why, why_size, "command longer than %d bytes", CTL_CMD_MAX - 1);
-		r = -EINVAL;
-	} else if (msg.msg_flags & MSG_CTRUNC || nfds > 1) {
-		log_say(why, why_size, "more than one file descriptor");
-		r = -EINVAL;
-	} else {
-		r = ctl_parse(buf, (size_t)n, ret, why, why_size);
-	}
-	if (!r && ctl_cmd_takes_fd(*ret) && fd < 0) {
-		log_say(why, why_size, "%s needs the file's descriptor (SCM_RIGHTS); use pinvm ctl",
-			ctl_cmd_name(*ret));
-		r = -EINVAL;
-	} else if (!r && !ctl_cmd_takes_fd(*ret) && fd >= 0) {
-		log_say(why, why_size, "%s takes no file descriptor", ctl_cmd_name(*ret));
-		r = -EINVAL;
-	}
+	r = ctl_check_msg(buf, (size_t)n, msg.msg_flags, nfds, ret, why, why_size);
 	if (r) {
 		if (fd >= 0)
 			(void)close(fd);
@@ -274,30 +306,16 @@ void ctl_close(struct ctl *c)
 	ctl_init(c);
 }
 
-int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
-		char *answer, size_t answer_size)
+ssize_t ctl_send_msg(int s, const void *buf, size_t len, int fd, int flags)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctrl;
-	struct iovec iov = { .iov_base = (void *)cmd, .iov_len = strlen(cmd) };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct sockaddr_un sa;
-	struct pollfd pfd;
 	ssize_t n;
-	int s, r;
 
-	r = ctl_addr(path, &sa);
-	if (r)
-		return r;
-	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -errno;
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
-		goto out;
-	}
 	if (fd >= 0) {
 		struct cmsghdr *cm;
 
@@ -310,9 +328,24 @@ int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
+	n = sendmsg(s, &msg, flags);
+	return n < 0 ? -errno : n;
+}
+
+int ctl_request(const char *path, const char *cmd, int fd, int timeout_ms,
+		char *answer, size_t answer_size)
+{
+	struct pollfd pfd;
+	ssize_t n;
+	int s, r;
+
+	s = ctl_connect(path);
+	if (s < 0)
+		return s;
 	/* EPIPE: pinvm closed its side at once (busy); its answer is waiting. */
-	if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0 && errno != EPIPE) {
-		r = -errno;
+	n = ctl_send_msg(s, cmd, strlen(cmd), fd, MSG_NOSIGNAL);
+	if (n < 0 && n != -EPIPE) {
+		r = (int)n;
 		goto out;
 	}
 	pfd = (struct pollfd){ .fd = s, .events = POLLIN };

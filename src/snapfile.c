@@ -217,6 +217,12 @@ static const char *const snapfile_names[SNAPFILE_NR_TYPES] = {
 	[SNAPFILE_RAM] = "ram",
 };
 
+/*
+ * The section readers below return 0, -EINVAL with their own reason in @why,
+ * or SNAPFILE_BAD: malformed, and snapfile_parse() says "bad NAME section".
+ */
+#define SNAPFILE_BAD	(-EBADMSG)
+
 static int snapfile_config_decode(const uint8_t *p, size_t len, struct snapfile_config *c,
 				  char *why, size_t why_size)
 {
@@ -251,12 +257,12 @@ static int snapfile_image_decode(const uint8_t *p, size_t len, struct snapfile_v
 	uint32_t kind, plen;
 
 	if (len < 48)
-		goto bad;
+		return SNAPFILE_BAD;
 	kind = snapfile_le32(p);
 	plen = snapfile_le32(p + 4);
 	if (kind > SNAPFILE_IMAGE_INITRD || !plen || plen >= SNAPFILE_PATH_MAX || len != 48 + plen ||
 	    memchr(p + 48, '\0', plen))
-		goto bad;
+		return SNAPFILE_BAD;
 	img = kind == SNAPFILE_IMAGE_KERNEL ? &v->kernel : &v->initrd;
 	if (img->path[0]) {
 		log_say(why, why_size, "two %s image sections", kind ? "initrd" : "kernel");
@@ -270,9 +276,6 @@ static int snapfile_image_decode(const uint8_t *p, size_t len, struct snapfile_v
 	if (kind == SNAPFILE_IMAGE_INITRD)
 		v->has_initrd = true;
 	return 0;
-bad:
-	log_say(why, why_size, "bad image section");
-	return -EINVAL;
 }
 
 static int snapfile_vcpu_decode(const uint8_t *p, size_t len, struct snapfile_view *v,
@@ -282,17 +285,17 @@ static int snapfile_vcpu_decode(const uint8_t *p, size_t len, struct snapfile_vi
 	size_t pos = 16;
 
 	if (len < 16)
-		goto bad;
+		return SNAPFILE_BAD;
 	idx = snapfile_le32(p);
 	nr = snapfile_le32(p + 8);
 	if (idx >= LAYOUT_MAX_VCPUS || seen[idx] || nr > SNAPFILE_MAX_REGS || snapfile_le32(p + 12))
-		goto bad;
+		return SNAPFILE_BAD;
 	for (uint32_t i = 0; i < nr; i++) {
 		uint64_t id;
 		size_t size;
 
 		if (len - pos < 8)
-			goto bad;
+			return SNAPFILE_BAD;
 		id = snapfile_le64(p + pos);
 		size = snapfile_reg_size(id);
 		if ((id & SNAPFILE_REG_ARCH_MASK) != SNAPFILE_REG_ARM64) {
@@ -301,45 +304,38 @@ static int snapfile_vcpu_decode(const uint8_t *p, size_t len, struct snapfile_vi
 			return -EINVAL;
 		}
 		if (size > SNAPFILE_REG_MAX || len - pos - 8 < size)
-			goto bad;
+			return SNAPFILE_BAD;
 		pos += 8 + size;
 	}
 	if (pos != len)
-		goto bad;
+		return SNAPFILE_BAD;
 	seen[idx] = true;
 	v->vcpus[idx].mp_state = snapfile_le32(p + 4);
 	v->vcpus[idx].nr_regs = nr;
 	v->vcpus[idx].regs = p + 16;
 	v->vcpus[idx].regs_len = len - 16;
 	return 0;
-bad:
-	log_say(why, why_size, "bad vcpu section");
-	return -EINVAL;
 }
 
-static int snapfile_gic_check(const uint8_t *p, size_t len, char *why, size_t why_size)
+static int snapfile_gic_check(const uint8_t *p, size_t len)
 {
 	if (len % SNAPFILE_GIC_ENTRY)
-		goto bad;
+		return SNAPFILE_BAD;
 	for (size_t i = 0; i < len; i += SNAPFILE_GIC_ENTRY) {
 		uint32_t group = snapfile_le32(p + i), size = snapfile_le32(p + i + 4);
 
 		if ((group != SNAPFILE_GIC_DIST && group != SNAPFILE_GIC_REDIST &&
 		     group != SNAPFILE_GIC_SYSREGS && group != SNAPFILE_GIC_LEVEL) ||
 		    (size != 4 && size != 8))
-			goto bad;
+			return SNAPFILE_BAD;
 	}
 	return 0;
-bad:
-	log_say(why, why_size, "bad gic section");
-	return -EINVAL;
 }
 
-static int snapfile_power_decode(const uint8_t *p, size_t len, struct snapfile_view *v,
-				 char *why, size_t why_size)
+static int snapfile_power_decode(const uint8_t *p, size_t len, struct snapfile_view *v)
 {
 	if (len != (size_t)v->cfg.nr_vcpus * SNAPFILE_POWER_ENTRY)
-		goto bad;
+		return SNAPFILE_BAD;
 	for (uint32_t i = 0; i < v->cfg.nr_vcpus; i++) {
 		const uint8_t *e = p + i * SNAPFILE_POWER_ENTRY;
 		uint32_t flags = snapfile_le32(e + 4);
@@ -347,7 +343,7 @@ static int snapfile_power_decode(const uint8_t *p, size_t len, struct snapfile_v
 		v->power[i].state = snapfile_le32(e);
 		if (v->power[i].state > 3 ||
 		    (flags & ~(SNAPFILE_POWER_BIG_ENDIAN | SNAPFILE_POWER_STANDBY)))
-			goto bad;
+			return SNAPFILE_BAD;
 		v->power[i].big_endian = flags & SNAPFILE_POWER_BIG_ENDIAN;
 		v->power[i].standby = flags & SNAPFILE_POWER_STANDBY;
 		v->power[i].entry = snapfile_le64(e + 8);
@@ -355,39 +351,32 @@ static int snapfile_power_decode(const uint8_t *p, size_t len, struct snapfile_v
 		v->power[i].mpidr = snapfile_le64(e + 24);
 	}
 	return 0;
-bad:
-	log_say(why, why_size, "bad power section");
-	return -EINVAL;
 }
 
-static int snapfile_device_decode(const uint8_t *p, size_t len, struct snapfile_view *v,
-				  char *why, size_t why_size)
+static int snapfile_device_decode(const uint8_t *p, size_t len, struct snapfile_view *v)
 {
 	struct snapfile_device *d;
 	size_t nlen;
 
 	if (len < SNAPFILE_DEVICE_NAME || v->nr_devices == SNAPFILE_MAX_DEVICES)
-		goto bad;
+		return SNAPFILE_BAD;
 	nlen = strnlen((const char *)p, SNAPFILE_DEVICE_NAME);
 	if (!nlen || nlen == SNAPFILE_DEVICE_NAME)
-		goto bad;
+		return SNAPFILE_BAD;
 	for (size_t i = 0; i < nlen; i++)
 		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
-			goto bad;
+			return SNAPFILE_BAD;
 	for (size_t i = nlen; i < SNAPFILE_DEVICE_NAME; i++)
 		if (p[i])
-			goto bad;
+			return SNAPFILE_BAD;
 	for (unsigned int i = 0; i < v->nr_devices; i++)
 		if (!strcmp(v->devices[i].name, (const char *)p))
-			goto bad;
+			return SNAPFILE_BAD;
 	d = &v->devices[v->nr_devices++];
 	memcpy(d->name, p, SNAPFILE_DEVICE_NAME);
 	d->data = p + SNAPFILE_DEVICE_NAME;
 	d->len = len - SNAPFILE_DEVICE_NAME;
 	return 0;
-bad:
-	log_say(why, why_size, "bad device section");
-	return -EINVAL;
 }
 
 static int snapfile_ram_check(const uint8_t *p, size_t len, struct snapfile_view *v,
@@ -524,8 +513,7 @@ int snapfile_parse(const void *buf, size_t len, struct snapfile_view *ret, char 
 			break;
 		case SNAPFILE_CMDLINE:
 			if (slen >= sizeof(ret->cmdline) || memchr(d, '\0', slen)) {
-				log_say(why, why_size, "bad cmdline section");
-				r = -EINVAL;
+				r = SNAPFILE_BAD;
 				break;
 			}
 			memcpy(ret->cmdline, d, slen);
@@ -543,19 +531,23 @@ int snapfile_parse(const void *buf, size_t len, struct snapfile_view *ret, char 
 			r = snapfile_vcpu_decode(d, slen, ret, seen_vcpu, why, why_size);
 			break;
 		case SNAPFILE_GIC:
-			r = snapfile_gic_check(d, slen, why, why_size);
+			r = snapfile_gic_check(d, slen);
 			ret->gic = d;
 			ret->nr_gic = (unsigned int)(slen / SNAPFILE_GIC_ENTRY);
 			break;
 		case SNAPFILE_POWER:
-			r = snapfile_power_decode(d, slen, ret, why, why_size);
+			r = snapfile_power_decode(d, slen, ret);
 			break;
 		case SNAPFILE_DEVICE:
-			r = snapfile_device_decode(d, slen, ret, why, why_size);
+			r = snapfile_device_decode(d, slen, ret);
 			break;
 		case SNAPFILE_RAM:
 			r = snapfile_ram_check(d, slen, ret, why, why_size);
 			break;
+		}
+		if (r == SNAPFILE_BAD) {
+			log_say(why, why_size, "bad %s section", snapfile_names[type]);
+			r = -EINVAL;
 		}
 		if (r)
 			return r;

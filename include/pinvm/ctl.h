@@ -41,6 +41,18 @@ enum ctl_cmd {
  */
 int ctl_parse(const char *buf, size_t len, enum ctl_cmd *ret, char *why, size_t why_size);
 
+/**
+ * ctl_check_msg() - one message a client sent: @len bytes at @buf, the
+ * flags recvmsg() gave it (@msg_flags: MSG_TRUNC, MSG_CTRUNC) and the number
+ * of SCM_RIGHTS descriptors that came with it (@nfds). Its command must
+ * parse (ctl_parse()), and come with one descriptor if it takes one
+ * (ctl_cmd_takes_fd()), with none otherwise. Pure: ctl_receive()'s
+ * decision without the socket.
+ * Returns: 0 with *ret; -EINVAL with the reason in @why (*ret untouched).
+ */
+int ctl_check_msg(const char *buf, size_t len, int msg_flags, int nfds, enum ctl_cmd *ret,
+		  char *why, size_t why_size);
+
 /** ctl_cmd_name() - the command's word. */
 const char *ctl_cmd_name(enum ctl_cmd cmd);
 
@@ -87,6 +99,14 @@ void ctl_answer(struct ctl *c, const char *line);
 
 /** ctl_close() - close the sockets (the socket file stays: docs/snapshot.md). */
 void ctl_close(struct ctl *c);
+
+/**
+ * ctl_send_msg() - send one message of @len bytes from @buf on the connected
+ * socket @s, with @fd as an SCM_RIGHTS descriptor when @fd >= 0; @flags go to
+ * sendmsg() (MSG_NOSIGNAL, ...). The client's half of ctl_receive().
+ * Returns: the bytes sent; -errno (-EPIPE the server closed its side).
+ */
+ssize_t ctl_send_msg(int s, const void *buf, size_t len, int fd, int flags);
 
 /**
  * ctl_request() - the client: connect to @path, send @cmd (with @fd when

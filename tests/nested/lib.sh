@@ -165,6 +165,26 @@ linux_cmdline() {
 	echo "$LINUX_BASE_CMDLINE pinvm.action=$_action${*:+ $*}"
 }
 
+# hibernate_cmdline ACTION: linux_cmdline ACTION for a Linux guest that
+# hibernates or resumes on this host. Debian's 6.12 guest kernel oopses
+# restoring an image on a CPU with LPA2 (52-bit VAs; the emulated host's
+# -cpu max has it): trans_pgd_create_copy, docs/hibernation.md. On a 6.12
+# host arm64.nolva keeps it on 48-bit VAs (on both launches).
+hibernate_cmdline() {
+	if [ "$HOST_GEN" = 6.12 ]; then
+		linux_cmdline "$1" arm64.nolva
+	else
+		linux_cmdline "$1"
+	fi
+}
+
+# fresh_disk PATH SIZE: a new sparse, all-zero disk image of SIZE (truncate's
+# sizes: 1G) at PATH, whatever was there before.
+fresh_disk() {
+	rm -f "$1"
+	truncate -s "$2" "$1"
+}
+
 # guest_kernel GEN: the Debian kernel Image of host generation GEN (6.1,
 # 6.12, 7) for a Linux guest: this host's own ($LINUX_KERNEL) for its own
 # generation, else the one the rig put in because the case asks for it with

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control socket (ctl.h): the command words and what is refused; the
+ * The control socket (ctl.h): the command words and what is refused, and a
+ * message's check (flags, descriptors) without a socket; the
  * server on a real socket in a temporary directory: mode 0600, a live
  * socket refused, a dead one replaced, a non-socket left alone; one
  * message, one answer; an oversized or malformed message, a descriptor
@@ -58,34 +59,45 @@ START_TEST(test_parse)
 }
 END_TEST
 
+/* ctl_receive()'s decision without the socket: flags and descriptors. */
+START_TEST(test_check_msg)
+{
+	enum ctl_cmd c = CTL_RESUME;
+	char why[256];
+
+	ck_assert_int_eq(ctl_check_msg("pause\n", 6, 0, 0, &c, why, sizeof(why)), 0);
+	ck_assert_int_eq(c, CTL_PAUSE);
+	ck_assert_int_eq(ctl_check_msg("snapshot", 8, 0, 1, &c, why, sizeof(why)), 0);
+	ck_assert_int_eq(c, CTL_SNAPSHOT);
+	ck_assert_int_eq(ctl_check_msg("status", 6, MSG_TRUNC, 0, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "command longer than 63 bytes");
+	ck_assert_int_eq(ctl_check_msg("snapshot", 8, MSG_CTRUNC, 1, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "more than one file descriptor");
+	ck_assert_int_eq(ctl_check_msg("snapshot", 8, 0, 2, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "more than one file descriptor");
+	ck_assert_int_eq(ctl_check_msg("resume", 6, 0, 1, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "resume takes no file descriptor");
+	ck_assert_int_eq(ctl_check_msg("snapshot-stop\n", 14, 0, 0, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "snapshot-stop needs the file's descriptor (SCM_RIGHTS); use pinvm ctl");
+	ck_assert_int_eq(ctl_check_msg("stop", 4, 0, 0, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_msg(!strncmp(why, "unknown command 'stop'", 22), "%s", why);
+	/* A refusal leaves *ret alone; a tiny reason buffer stays terminated. */
+	ck_assert_int_eq(c, CTL_SNAPSHOT);
+	ck_assert_int_eq(ctl_check_msg("", 0, 0, 0, &c, why, 4), -EINVAL);
+	ck_assert_str_eq(why, "emp");
+}
+END_TEST
+
 /* A raw client: connect and send @len bytes, with @fd when >= 0. */
 static int client_send(const void *buf, size_t len, int fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctrl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 
 	ck_assert_int_ge(s, 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
 	ck_assert_int_eq(connect(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		memset(&ctrl, 0, sizeof(ctrl));
-		msg.msg_control = ctrl.buf;
-		msg.msg_controllen = sizeof(ctrl.buf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	ck_assert_int_eq(sendmsg(s, &msg, 0), (ssize_t)len);
+	ck_assert_int_eq(ctl_send_msg(s, buf, len, fd, 0), (ssize_t)len);
 	return s;
 }
 
@@ -250,6 +262,7 @@ static Suite *ctl_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);	/* test_idle_client waits CTL_IDLE_MS */
 	tcase_add_test(tc, test_parse);
+	tcase_add_test(tc, test_check_msg);
 	tcase_add_test(tc, test_listen);
 	tcase_add_test(tc, test_messages);
 	tcase_add_test(tc, test_idle_client);

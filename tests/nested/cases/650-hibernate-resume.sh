@@ -16,12 +16,6 @@
 # timeout: 540
 . "$LIB"
 
-# Debian's 6.12 guest kernel oopses restoring an image on a CPU with LPA2
-# (52-bit VAs; the emulated host's -cpu max has it): trans_pgd_create_copy,
-# docs/hibernation.md. arm64.nolva keeps it on 48-bit VAs, both launches.
-nolva=
-[ "$HOST_GEN" = 6.12 ] && nolva=arm64.nolva
-
 disk=$WORK/swap.img
 truncate -s 1G "$disk"
 if kernel_at_least 6.13; then
@@ -36,7 +30,7 @@ fi
 run() {
 	"$PINVM" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" --cpus 2 --mem 512M \
 		--psci "$psci" --fw-profile "$WORK/fw.profile" --disk "$disk" --timeout 240 \
-		--cmdline "$(linux_cmdline hibernate $nolva)" "$@"
+		--cmdline "$(hibernate_cmdline hibernate)" "$@"
 }
 
 expect_status 3 --name hibernate -- run --event-log "$WORK/ev1.jsonl"

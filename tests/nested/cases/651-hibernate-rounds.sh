@@ -11,22 +11,16 @@
 # timeout: 420
 . "$LIB"
 
-# Debian's 6.12 guest kernel oopses restoring an image on a CPU with LPA2
-# (52-bit VAs; the emulated host's -cpu max has it): trans_pgd_create_copy,
-# docs/hibernation.md. arm64.nolva keeps it on 48-bit VAs, both launches.
-nolva=
-[ "$HOST_GEN" = 6.12 ] && nolva=arm64.nolva
-
-rounds=$(stress_rounds)
+rounds=$(stress_rounds) || exit 1
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
 	disk=$WORK/swap.img
-	rm -f "$disk" "$WORK/fw.profile"
-	truncate -s 1G "$disk"
+	rm -f "$WORK/fw.profile"
+	fresh_disk "$disk" 1G
 	set -- "$PINVM" run --kernel "$LINUX_KERNEL" --initrd "$LINUX_INITRD" --cpus 2 --mem 512M \
 		--psci 1.1 --fw-profile "$WORK/fw.profile" --disk "$disk" \
-		--cmdline "$(linux_cmdline hibernate $nolva)"
+		--cmdline "$(hibernate_cmdline hibernate)"
 	expect_status 3 --name "hibernate-$i" -- "$@"
 	assert_summary 'guest hibernated \(image on vda\)' 3
 	marker=$(sed -n 's/^PINVM-GUEST: hibernate: marker \([0-9a-f-]*\)$/\1/p' "$OUT")

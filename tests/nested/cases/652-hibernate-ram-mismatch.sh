@@ -12,26 +12,19 @@
 # timeout: 420
 . "$LIB"
 
-# Debian's 6.12 guest kernel oopses restoring an image on a CPU with LPA2
-# (52-bit VAs; the emulated host's -cpu max has it): trans_pgd_create_copy,
-# docs/hibernation.md. arm64.nolva keeps it on 48-bit VAs, both launches.
-nolva=
-[ "$HOST_GEN" = 6.12 ] && nolva=arm64.nolva
-
-rounds=$(stress_rounds)
+rounds=$(stress_rounds) || exit 1
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
 	disk=$WORK/swap.img
-	rm -f "$disk"
-	truncate -s 1G "$disk"
+	fresh_disk "$disk" 1G
 	expect_status 3 --name "hibernate-$i" -- "$PINVM" run --kernel "$LINUX_KERNEL" \
 		--initrd "$LINUX_INITRD" --cpus 2 --mem 512M --psci 1.1 --disk "$disk" \
-		--cmdline "$(linux_cmdline hibernate $nolva)"
+		--cmdline "$(hibernate_cmdline hibernate)"
 	assert_summary 'guest hibernated \(image on vda\)' 3
 	expect_status 0 --name "resume-768M-$i" -- "$PINVM" run --kernel "$LINUX_KERNEL" \
 		--initrd "$LINUX_INITRD" --cpus 2 --mem 768M --psci 1.1 --disk "$disk" \
-		--event-log "$WORK/ev-$i.jsonl" --cmdline "$(linux_cmdline resume $nolva)"
+		--event-log "$WORK/ev-$i.jsonl" --cmdline "$(hibernate_cmdline resume)"
 	assert_grep '^pinvm: note: disk vda holds a hibernation image' "$ERR"
 	assert_grep '^PINVM-GUEST: dmesg: .*Image mismatch: memory size' "$OUT"
 	assert_grep '^PINVM-GUEST: resume: no image restored$' "$OUT"
