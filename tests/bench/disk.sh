@@ -18,24 +18,26 @@ say() {
 	echo "PINVM-BENCH: $*"
 }
 
-# bench_one CONTENDER COMM CMD...
+# bench_one CONTENDER FILTER CMD...: FILTER selects the contender's threads
+# by name (ftrace filter syntax).
 bench_one() {
-	_c=$1 _comm=$2
+	_c=$1 _f=$2
 	shift 2
 	dd if=/dev/zero of=$IMG bs=1M count=288 2>/dev/null
-	_hs="hist:keys=id:vals=hitcount if comm == \"$_comm\""
-	_hu="hist:keys=reason:vals=hitcount if comm == \"$_comm\""
-	_hk="hist:keys=common_pid:vals=hitcount if comm == \"$_comm\""
+	_hs="hist:keys=id:vals=hitcount if $_f"
+	_hu="hist:keys=reason:vals=hitcount if $_f"
+	_hk="hist:keys=common_pid:vals=hitcount if $_f"
 	echo "$_hs" >$TR/events/raw_syscalls/sys_enter/trigger
 	echo "$_hu" >$TR/events/kvm/kvm_userspace_exit/trigger
 	echo "$_hk" >$TR/events/kvm/kvm_exit/trigger 2>/dev/null
 	"$@" </dev/null >/tmp/disk.out 2>&1
 	echo "$_c: exit $?" >>/tmp/disk.out
-	tr -d '\r' </tmp/disk.out | sed -n 's/^PINVM-GUEST: time \([a-z0-9-]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' |
+	tr -d '\r' </tmp/disk.out | sed -n 's/^PINVM-GUEST: time \([A-Za-z0-9-]*\) \([0-9.]*\) \([0-9.]*\)$/\1 \2 \3/p' |
 		while read -r t a b; do
 			say "disk $_c $t $(echo "$a $b" | awk '{ printf "%.2f", $2 - $1 }')"
 		done
-	_req=$(sed -n 's/^{ id: *\(69\|70\) *} hitcount: *\([0-9]*\).*/\2/p' $TR/events/raw_syscalls/sys_enter/hist |
+	# pread64, pwrite64, preadv, pwritev: pinvm makes one preadv/pwritev per request
+	_req=$(sed -n 's/^{ id: *\(67\|68\|69\|70\) *} hitcount: *\([0-9]*\).*/\2/p' $TR/events/raw_syscalls/sys_enter/hist |
 		awk '{ n += $1 } END { print n + 0 }')
 	_ue=$(sed -n 's/.*hitcount: *\([0-9]*\).*/\1/p' $TR/events/kvm/kvm_userspace_exit/hist | awk '{ n += $1 } END { print n + 0 }')
 	_mmio=$(sed -n 's/^{ reason: *6 *} hitcount: *\([0-9]*\).*/\1/p' $TR/events/kvm/kvm_userspace_exit/hist)
@@ -49,10 +51,14 @@ bench_one() {
 
 initrd=$B/extra/task-initrd.cpio.gz
 cmdline="console=ttyS0 panic=-1 quiet pinvm.action=task"
-bench_one pinvm pinvm $B/bin/pinvm run --kernel $B/linux/Image --initrd $initrd --mem 512M \
+bench_one pinvm 'comm == "pinvm"' $B/bin/pinvm run --kernel $B/linux/Image --initrd $initrd --mem 512M \
 	--disk $IMG --cmdline "$cmdline"
 if [ -x $B/extra/lkvm ]; then
-	bench_one kvmtool lkvm-static $B/extra/lkvm run --kernel $B/linux/Image --initrd $initrd \
-		--mem 512 --disk $IMG --params "$cmdline"
+	# One vCPU as pinvm's, and virtio-mmio (the guest loads virtio_mmio, not
+	# virtio_pci; kvmtool's arm64 default is PCI). Threads: lkvm, kvm-vcpu-N,
+	# virtio-blk-io (kvmtool names them).
+	bench_one kvmtool 'comm == "lkvm" || comm ~ "kvm-vcpu-*" || comm == "virtio-blk-io"' \
+		$B/extra/lkvm run --kernel $B/linux/Image --initrd $initrd -c 1 \
+		--mem 512 --virtio-transport mmio --disk $IMG --params "$cmdline"
 fi
 say done
