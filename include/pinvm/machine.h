@@ -123,6 +123,7 @@ struct machine {
 	struct loader_image img;
 	struct boot_file initrd;	/* fd -1: none */
 	bool images_from_snapshot;	/* restored: their digests are the snapshot's (boot_expect_images()) */
+	bool images_loaded;		/* read once: kernel_len, img and plan known (a restore reads them at its first reset) */
 	struct loader_plan plan;
 	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
 	unsigned int restarts;
