@@ -180,12 +180,16 @@ static int boot_read_kernel(struct machine *m, bool again, char *why, size_t why
 	}
 	sha256_final(&hash, digest);
 	if (again) {
-		if (len != m->kernel_len || plan.kernel_addr != m->plan.kernel_addr ||
-		    memcmp(digest, f->sha256, sizeof(digest)))
+		/* Restored and not read yet: only the digest is known (the snapshot's). */
+		if (memcmp(digest, f->sha256, sizeof(digest)) ||
+		    (m->images_loaded && (len != m->kernel_len ||
+					  plan.kernel_addr != m->plan.kernel_addr)))
 			return boot_file_changed(m, again, "kernel", path, why, why_size);
-		return 0;
+		if (m->images_loaded)
+			return 0;
+	} else {
+		memcpy(f->sha256, digest, sizeof(digest));
 	}
-	memcpy(f->sha256, digest, sizeof(digest));
 	m->kernel_len = len;
 	m->img = img;
 	return 0;
@@ -232,43 +236,99 @@ void boot_expect_images(struct machine *m, const uint8_t kernel[SHA256_DIGEST_SI
 	m->images_from_snapshot = true;
 }
 
-int boot_load(struct machine *m, char *why, size_t why_size)
+static int boot_open_kernel(struct machine *m, char *why, size_t why_size)
 {
 	const struct machine_config *cfg = m->cfg;
-	const char *reason = NULL;
 	int r;
 
 	r = loader_open_file(cfg->kernel_path, LOADER_MAX_KERNEL, &m->kernel.fd, &m->kernel.size);
-	if (r) {
+	if (r)
 		log_say(why, why_size, "cannot read kernel %s: %s", cfg->kernel_path,
 		    r == -EFBIG ? "larger than 512 MiB" :
 		    r == -EINVAL ? "not a regular file" : strerror(-r));
-		return r;
-	}
-	r = boot_read_kernel(m, false, why, why_size);
+	return r;
+}
+
+static int boot_open_initrd(struct machine *m, char *why, size_t why_size)
+{
+	const struct machine_config *cfg = m->cfg;
+	int r;
+
+	if (!cfg->initrd_path)
+		return 0;
+	r = loader_open_file(cfg->initrd_path, cfg->ram_size, &m->initrd.fd, &m->initrd.size);
 	if (r)
-		return r;
+		log_say(why, why_size, "cannot read initrd %s: %s", cfg->initrd_path,
+		    r == -EFBIG ? "larger than guest RAM" :
+		    r == -EINVAL ? "not a regular file" : strerror(-r));
+	return r;
+}
 
-	if (cfg->initrd_path) {
-		r = loader_open_file(cfg->initrd_path, cfg->ram_size, &m->initrd.fd,
-				     &m->initrd.size);
-		if (r) {
-			log_say(why, why_size, "cannot read initrd %s: %s", cfg->initrd_path,
-			    r == -EFBIG ? "larger than guest RAM" :
-			    r == -EINVAL ? "not a regular file" : strerror(-r));
-			return r;
-		}
-	}
+/* The placement for the kernel read (m->img) and the initrd's size. */
+static int boot_plan(struct machine *m, char *why, size_t why_size)
+{
+	const char *reason = NULL;
+	int r;
 
-	r = loader_plan(&m->img, m->initrd.size, LAYOUT_RAM_BASE, cfg->ram_size, &m->plan,
+	r = loader_plan(&m->img, m->initrd.size, LAYOUT_RAM_BASE, m->cfg->ram_size, &m->plan,
 			&reason);
-	if (r) {
+	if (r)
 		log_say(why, why_size, "guest RAM (%" PRIu64 " MiB) cannot hold the images: %s",
-		    cfg->ram_size >> 20, reason ? reason : strerror(-r));
-		return r;
+		    m->cfg->ram_size >> 20, reason ? reason : strerror(-r));
+	return r;
+}
+
+int boot_load(struct machine *m, char *why, size_t why_size)
+{
+	int r;
+
+	r = boot_open_kernel(m, why, why_size);
+	if (!r)
+		r = boot_read_kernel(m, false, why, why_size);
+	if (!r)
+		r = boot_open_initrd(m, why, why_size);
+	if (!r)
+		r = boot_plan(m, why, why_size);
+	if (!r && m->initrd.size)
+		r = boot_read_initrd(m, false, why, why_size);
+	if (!r)
+		m->images_loaded = true;
+	return r;
+}
+
+int boot_open_images(struct machine *m, char *why, size_t why_size)
+{
+	int r;
+
+	/* As boot_load() opens them: the same refusals, in the same order. */
+	r = boot_open_kernel(m, why, why_size);
+	if (!r)
+		r = boot_open_initrd(m, why, why_size);
+	return r;
+}
+
+int boot_use_dtb(struct machine *m, const void *blob, size_t len, char *why, size_t why_size)
+{
+	uint8_t *buf;
+
+	if (len > LAYOUT_DTB_MAX_SIZE || len < sizeof(struct fdt_header)) {
+		log_say(why, why_size, "the snapshot's device tree is not a valid one");
+		return -EINVAL;
 	}
-	if (m->initrd.size)
-		return boot_read_initrd(m, false, why, why_size);
+	buf = malloc(len);
+	if (!buf) {
+		log_say(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	/* Checked in the copy: aligned as libfdt reads it. */
+	memcpy(buf, blob, len);
+	if (fdt_check_header(buf) || fdt_totalsize(buf) != len) {
+		free(buf);
+		log_say(why, why_size, "the snapshot's device tree is not a valid one");
+		return -EINVAL;
+	}
+	free(m->dtb);
+	m->dtb = buf;
 	return 0;
 }
 
@@ -426,8 +486,26 @@ int boot_restart(struct machine *m, char *why, size_t why_size)
 		return r;
 	}
 	r = boot_read_kernel(m, true, why, why_size);
-	if (!r && m->initrd.size)
+	if (!r && !m->images_loaded) {
+		/*
+		 * Restored: the images are read for the first time now, placed
+		 * as a first boot places them (the snapshot's digests make them
+		 * the ones its guest booted), and the DTB built for that.
+		 */
+		r = boot_plan(m, why, why_size);
+		/* The snapshot's kernel fitted with the snapshot's initrd. */
+		if (r && m->cfg->initrd_path)
+			return boot_file_changed(m, true, "initrd", m->cfg->initrd_path, why,
+						 why_size);
+		if (!r && m->initrd.size)
+			r = boot_read_initrd(m, true, why, why_size);
+		if (!r)
+			r = boot_build_dtb(m, why, why_size);
+		if (!r)
+			m->images_loaded = true;
+	} else if (!r && m->initrd.size) {
 		r = boot_read_initrd(m, true, why, why_size);
+	}
 	if (r)
 		return r;
 	return boot_power_on(m, why, why_size);

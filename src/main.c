@@ -872,6 +872,20 @@ static int restore_read(const char *path, void **ret_buf, struct snapfile_view *
 	return 0;
 }
 
+/* A kernel or initrd whose size changed since the snapshot: a reset will refuse it. */
+static void restore_note_sizes(const struct snapfile_view *snap, const struct machine *m)
+{
+	const struct snapfile_image *saved[2] = { &snap->kernel, snap->has_initrd ? &snap->initrd : NULL };
+	const struct boot_file *now[2] = { boot_kernel(m), boot_initrd(m) };
+
+	for (int i = 0; i < 2; i++) {
+		if (!saved[i] || !now[i] || saved[i]->size == now[i]->size)
+			continue;
+		pr_warn("%s %s is %" PRIu64 " bytes, the snapshot's guest booted %" PRIu64 ": a guest reset will not boot it",
+			i ? "initrd" : "kernel", saved[i]->path, now[i]->size, saved[i]->size);
+	}
+}
+
 static int cmd_run_or_restore(int argc, char **argv)
 {
 	struct machine_config cfg;
@@ -950,11 +964,16 @@ static int cmd_run_or_restore(int argc, char **argv)
 	/* RAM that cannot be reserved may lie beyond this host's guest address space: say that. */
 	if (r == -ENOMEM && machine_open(&m, desc, sizeof(desc)) == -E2BIG)
 		snprintf(why, sizeof(why), "%s", desc);
-	if (!r)
+	/* Restored: the guest's RAM is the snapshot's, the images are read at a reset. */
+	if (!r && snap)
+		r = boot_open_images(&m, why, sizeof(why));
+	else if (!r)
 		r = boot_load(&m, why, sizeof(why));
 	/* Restored: a reset boots the images only if they are what the snapshot's guest booted. */
-	if (!r && snap)
+	if (!r && snap) {
 		boot_expect_images(&m, snap->kernel.sha256, snap->has_initrd ? snap->initrd.sha256 : NULL);
+		restore_note_sizes(snap, &m);
+	}
 	if (!r)
 		r = machine_open(&m, why, sizeof(why));
 	if (!r && arg_control) {

@@ -8,9 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libfdt.h>
 #include <zlib.h>
 
 #include "pinvm/io.h"
+#include "pinvm/layout.h"
 #include "pinvm/log.h"
 
 static uint32_t snapfile_le32(const uint8_t *p)
@@ -247,6 +249,20 @@ static int snapfile_config_decode(const uint8_t *p, size_t len, struct snapfile_
 			c->psci_version);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* A whole flattened device tree of at most LAYOUT_DTB_MAX_SIZE bytes (its header checked). */
+static int snapfile_dtb_check(const uint8_t *p, size_t len)
+{
+	uint64_t head[(sizeof(struct fdt_header) + 7) / 8];
+
+	if (len < sizeof(struct fdt_header) || len > LAYOUT_DTB_MAX_SIZE)
+		return -EINVAL;
+	memcpy(head, p, sizeof(struct fdt_header));
+	if (fdt_magic(head) != FDT_MAGIC || fdt_totalsize(head) != len ||
+	    fdt_check_header(head))
+		return -EINVAL;
 	return 0;
 }
 
@@ -521,6 +537,11 @@ int snapfile_parse(const void *buf, size_t len, struct snapfile_view *ret, char 
 			ret->has_cmdline = true;
 			break;
 		case SNAPFILE_DTB:
+			r = snapfile_dtb_check(d, slen);
+			if (r) {
+				log_say(why, why_size, "bad dtb section");
+				break;
+			}
 			ret->dtb = d;
 			ret->dtb_len = slen;
 			break;

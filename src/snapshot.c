@@ -491,6 +491,12 @@ int snapshot_restore(struct machine *m, const struct snapfile_view *view, char *
 	/* RAM first: a fresh mapping, zero where the snapshot stored nothing. */
 	while (snapfile_ram_next(view, &pos, &off, &len, &data))
 		memcpy((uint8_t *)m->vm.ram + off, data, len);
+	/* The DTB its guest booted with (the images are not read: no placement to build one for). */
+	if (view->dtb) {
+		r = boot_use_dtb(m, view->dtb, view->dtb_len, why, why_size);
+		if (r)
+			return r;
+	}
 
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
 		r = snapshot_restore_vcpu(m, i, &view->vcpus[i], why, why_size);

@@ -7,6 +7,8 @@
  * restart, which reads the images again from the files kept open and
  * stops if their content is not what the first boot loaded (SHA-256).
  * pinvm keeps no copy of an image: the host memory of a guest is its RAM.
+ * A restore only opens the files: its guest's RAM is the snapshot's, and
+ * the first restart reads them (boot_open_images(), boot_expect_images()).
  */
 #ifndef PINVM_BOOT_H
 #define PINVM_BOOT_H
@@ -35,6 +37,25 @@ struct boot_file {
 int boot_load(struct machine *m, char *why, size_t why_size);
 
 /**
+ * boot_open_images() - a restore's boot_load(): open the kernel and initrd
+ * of m->cfg (kept open, their sizes taken) with boot_load()'s checks and
+ * messages, read nothing. The first boot_restart() reads them, placed as
+ * a first boot places them, and builds the DTB for that placement; call
+ * boot_expect_images() too.
+ * Returns: 0; -errno with a message in @why.
+ */
+int boot_open_images(struct machine *m, char *why, size_t why_size);
+
+/**
+ * boot_use_dtb() - a restore: @blob (@len bytes, the snapshot's DTB, what
+ * its guest booted with) becomes the machine's DTB, copied, until the
+ * first restart builds one; a snapshot of the restored guest records it.
+ * Returns: 0; -EINVAL not a whole flattened device tree of at most
+ * LAYOUT_DTB_MAX_SIZE bytes; -ENOMEM; each with a message in @why.
+ */
+int boot_use_dtb(struct machine *m, const void *blob, size_t len, char *why, size_t why_size);
+
+/**
  * boot_build_dtb() - the device tree for the machine as set up (vCPUs'
  * MPIDRs, vGIC, effective PSCI version, images).
  * Returns: 0; -errno with a message in @why.
@@ -59,7 +80,7 @@ const struct boot_file *boot_initrd(const struct machine *m);
  * its guest booted; @initrd NULL: none), else boot_restart() fails with
  * -ESTALE naming the file. The digests boot_kernel()/boot_initrd() give
  * from here on (a snapshot of a restored guest carries them). Call after
- * boot_load().
+ * boot_open_images().
  */
 void boot_expect_images(struct machine *m, const uint8_t kernel[SHA256_DIGEST_SIZE],
 			const uint8_t *initrd);
@@ -80,9 +101,12 @@ int boot_power_on(struct machine *m, char *why, size_t why_size);
  * initrd read again from their files into RAM, devices and DTB as at the
  * first boot. The VM, its vCPUs and the firmware view stay. Call with
  * every vCPU thread parked.
+ * After boot_open_images() the first restart reads the images for the
+ * first time, checks them against the snapshot's digests only, plans
+ * their placement and builds the DTB for it.
  * Returns: 0; -ESTALE a kernel or initrd whose size or SHA-256 is not what
- * the first boot loaded (rewritten since); -errno; each with a message in
- * @why (the run ends: status 1).
+ * the first boot loaded (rewritten since; restored: not the snapshot's);
+ * -errno; each with a message in @why (the run ends: status 1).
  */
 int boot_restart(struct machine *m, char *why, size_t why_size);
 

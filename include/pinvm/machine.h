@@ -126,6 +126,7 @@ struct machine {
 	/* restored: saved registers this host's KVM does not have for the guest, left out (snapshot.c) */
 	unsigned int restore_nr_dropped;
 	char restore_dropped[160];	/* their names, comma-separated, each once */
+	bool images_loaded;		/* read once: kernel_len, img and plan known (a restore reads them at its first reset) */
 	struct loader_plan plan;
 	uint8_t *dtb;			/* heap, 8 KiB and doubled up to LAYOUT_DTB_MAX_SIZE as needed */
 	unsigned int restarts;

@@ -65,8 +65,9 @@ int snapshot_config(const struct snapfile_view *view, struct machine_config *cfg
 
 /**
  * snapshot_restore() - put @view's state into @m (built by machine_setup()
- * for it, no vCPU run yet): RAM, vCPU registers and MP states, vGIC, power
- * table, devices.
+ * for it, no vCPU run yet): RAM, the DTB its guest booted with (the
+ * machine's until a reset, boot_use_dtb()), vCPU registers and MP states,
+ * vGIC, power table, devices.
  * Returns: 0; -errno with a message in @why naming what KVM refused.
  */
 int snapshot_restore(struct machine *m, const struct snapfile_view *view, char *why,

@@ -8,12 +8,15 @@
  * guest shows the version its new host gives. G is the step of the virtual
  * counter since the line before, in ms: a restore that let the counter
  * jump by the time spent stopped shows here. "counter BAD" lines report a
- * counter that went backwards.
+ * counter that went backwards. With an initrd, "initrd 0xSTART-0xEND sum 0xS"
+ * first: where the device tree says it is and a sum of its bytes there,
+ * so that a restart after a restore shows the initrd read to its place.
  */
 #include <stdint.h>
 
 #include "args.h"
 #include "cpu.h"
+#include "dt.h"
 #include "lib.h"
 #include "print.h"
 #include "psci.h"
@@ -35,10 +38,29 @@ static void counter_secondary_main(const struct smp_arrival *arrival)
 	}
 }
 
+static void counter_initrd(void)
+{
+	int chosen = dt_path("/chosen");
+	uint32_t slen = 0, elen = 0;
+	const void *s = dt_prop(chosen, "linux,initrd-start", &slen);
+	const void *e = dt_prop(chosen, "linux,initrd-end", &elen);
+	uint64_t start, end, sum = 0;
+
+	/* One cell or two (pinvm gives two, QEMU one). */
+	if (!s || !e || (slen != 4 && slen != 8) || (elen != 4 && elen != 8))
+		return;
+	start = dt_cells(s, slen / 4);
+	end = dt_cells(e, elen / 4);
+	for (uint64_t a = start; a < end; a++)
+		sum = sum * 31 + *(const volatile uint8_t *)(uintptr_t)a;
+	say("initrd 0x%lx-0x%lx sum 0x%lx", start, end, sum);
+}
+
 void test_counter(void)
 {
 	uint64_t count = args_u64("count", 100), freq = timer_freq(), prev;
 
+	counter_initrd();
 	if (smp_count() > 1 && smp_cpu_on(1, counter_secondary_main) != 0)
 		say("counter BAD: CPU_ON of CPU 1 failed");
 	prev = timer_now();

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "harness.h"
 #include "pinvm/sha256.h"
 #include "pinvm/snapfile.h"
@@ -21,6 +23,9 @@
 
 static char *dir;
 static struct snapfile_view view;
+/* A dtb section make_snapshot() writes after the cmdline; NULL: none. */
+static const void *dtb_section;
+static size_t dtb_section_len;
 
 static void setup(void)
 {
@@ -60,6 +65,10 @@ static void *make_snapshot(size_t *ret_len, bool with_ram)
 	snapfile_put(w, cbuf, 32);
 	snapfile_section(w, SNAPFILE_CMDLINE, 5);
 	snapfile_put(w, "a b=c", 5);
+	if (dtb_section) {
+		snapfile_section(w, SNAPFILE_DTB, dtb_section_len);
+		snapfile_put(w, dtb_section, dtb_section_len);
+	}
 	snapfile_section(w, SNAPFILE_IMAGE, 48 + 6);
 	snapfile_put_u32(w, SNAPFILE_IMAGE_KERNEL);
 	snapfile_put_u32(w, 6);
@@ -228,6 +237,40 @@ START_TEST(test_incomplete)
 }
 END_TEST
 
+/* The dtb section: a whole device tree (it becomes a restored machine's), or refused. */
+START_TEST(test_dtb)
+{
+	static uint64_t blob[64];
+	char why[256] = "";
+	size_t len;
+	uint8_t *buf;
+
+	ck_assert_int_eq(fdt_create_empty_tree(blob, sizeof(blob)), 0);
+	ck_assert_int_eq(fdt_pack(blob), 0);
+	dtb_section = blob;
+	dtb_section_len = fdt_totalsize(blob);
+	buf = make_snapshot(&len, true);
+	ck_assert_msg(parse(buf, len, why) == 0, "%s", why);
+	ck_assert_uint_eq(view.dtb_len, fdt_totalsize(blob));
+	ck_assert_mem_eq(view.dtb, blob, view.dtb_len);
+	free(buf);
+
+	/* Cut short of its own totalsize; not a device tree at all. */
+	dtb_section_len = fdt_totalsize(blob) - 8;
+	buf = make_snapshot(&len, true);
+	ck_assert_int_eq(parse(buf, len, why), -EINVAL);
+	ck_assert_str_eq(why, "bad dtb section");
+	free(buf);
+	dtb_section = "not a device tree, but long enough for a header";
+	dtb_section_len = 48;
+	buf = make_snapshot(&len, true);
+	ck_assert_int_eq(parse(buf, len, why), -EINVAL);
+	ck_assert_str_eq(why, "bad dtb section");
+	free(buf);
+	dtb_section = NULL;
+}
+END_TEST
+
 static int irq_seen = -2;
 
 static void note_irq(void *opaque, int level)
@@ -310,6 +353,7 @@ static Suite *snapfile_suite(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_corrupted);
 	tcase_add_test(tc, test_incomplete);
+	tcase_add_test(tc, test_dtb);
 	tcase_add_test(tc, test_uart_state);
 	tcase_add_test(tc, test_reg_droppable);
 	suite_add_tcase(s, tc);

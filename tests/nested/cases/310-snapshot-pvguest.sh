@@ -6,7 +6,10 @@
 # stopped (no new boot, the next counter line, the virtual counter without
 # a jump, CPU 1 still counting), PSCI version unchanged, and it powers off
 # (0). A plain snapshot leaves the original running, and its copy restores.
-# A machine with a disk refuses a snapshot.
+# A reset after a restore (which only opened the kernel and initrd) boots
+# the snapshot's images at their places, also from a snapshot of a restored
+# guest, and refuses a kernel or initrd changed since (1); a missing kernel
+# is refused at the start. A machine with an idle disk restores.
 # timeout: 240
 . "$LIB"
 
@@ -83,24 +86,64 @@ assert_no_grep '^PVGUEST: boot' "$OUT"
 assert_grep '^PVGUEST: counter 40 ' "$OUT"
 assert_summary 'guest powered off' 0
 
-# A guest reset after a restore boots the same kernel again, and refuses
-# one that changed since the snapshot (its sha256).
+# A restore only opens the kernel and initrd: a guest reset after it
+# reads them for the first time, boots them at the first boot's places if
+# they are the snapshot's (sha256), and refuses ones that changed since.
+# A snapshot of a restored guest carries the snapshot's digests.
 cp "$guest" "$WORK/k.bin"
-bg_start rs -- "$PINVM" run --kernel "$WORK/k.bin" --cmdline "test=counter count=10 reset=1" \
-	--max-resets 1 --control "$sock"
+head -c 16384 /dev/urandom >"$WORK/rd"
+bg_start rs -- "$PINVM" run --kernel "$WORK/k.bin" --initrd "$WORK/rd" \
+	--cmdline "test=counter count=30 reset=1" --max-resets 1 --control "$sock"
 wait_for '^PVGUEST: counter 3 ' "$OUT" 60 || { show "$OUT" "$ERR"; fail "guest did not count"; }
 expect_status 0 --name rsstop -- "$PINVM" ctl "$sock" snapshot-stop "$WORK/rs.snap"
 OUT=$WORK/rs.out
 ERR=$WORK/rs.err
 bg_wait 10 30
+# Where the DTB put the initrd and the sum of the bytes the guest found there.
+rd_line=$(grep '^PVGUEST: initrd 0x' "$WORK/rs.out")
+[ -n "$rd_line" ] || { show "$WORK/rs.out"; fail "the guest saw no initrd"; }
+rd_line=$(re_quote "$rd_line")
 # (run options, --max-resets among them, are the restore's own)
 expect_status 4 --name rssame -- "$PINVM" restore "$WORK/rs.snap" --max-resets 1 --timeout 120
 assert_count 1 '^PVGUEST: boot' "$OUT"
+assert_count 1 "^$rd_line\$" "$OUT"
 assert_summary 'reset limit reached \(--max-resets 1\)' 4
-printf 'X' >>"$WORK/k.bin"
-expect_status 1 --name rschanged -- "$PINVM" restore "$WORK/rs.snap" --max-resets 1 --timeout 120
+assert_no_grep 'warning' "$ERR"
+# A restore of a restore: its snapshot holds the first one's digests.
+bg_start rs2 -- "$PINVM" restore "$WORK/rs.snap" --control "$sock" --timeout 120
+wait_for '^PVGUEST: counter [0-9]+ ' "$OUT" 60 || { show "$OUT" "$ERR"; fail "restored guest did not count"; }
+expect_status 0 --name rs2stop -- "$PINVM" ctl "$sock" snapshot-stop "$WORK/rs2.snap"
+OUT=$WORK/rs2.out
+ERR=$WORK/rs2.err
+bg_wait 10 30
+# (stopped before its count ended: no reset yet)
+grep -q '^PVGUEST: boot' "$OUT" && { show "$OUT" "$ERR"; fail "the restored guest reset before its snapshot"; }
+expect_status 4 --name rs2same -- "$PINVM" restore "$WORK/rs2.snap" --max-resets 1 --timeout 120
+assert_count 1 '^PVGUEST: boot' "$OUT"
+assert_count 1 "^$rd_line\$" "$OUT"
+# One byte of the kernel rewritten in place (same size): the restore runs,
+# its reset is refused.
+printf 'X' | dd of="$WORK/k.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
+expect_status 1 --name rschanged -- "$PINVM" restore "$WORK/rs2.snap" --max-resets 1 --timeout 120
 assert_no_grep '^PVGUEST: boot' "$OUT"
+assert_grep '^PVGUEST: counter 30 ' "$OUT"
 assert_grep "^pinvm: error: restart: kernel $(re_quote "$WORK/k.bin") is not the one the snapshot's guest booted \(sha256 [0-9a-f]{16}\.\.\.\)$" "$ERR"
+# Its size changed: said at the restore already (fstat), refused at the reset.
+cp "$guest" "$WORK/k.bin"
+printf 'X' >>"$WORK/k.bin"
+expect_status 1 --name rsgrown -- "$PINVM" restore "$WORK/rs2.snap" --max-resets 1 --timeout 120
+assert_grep "^pinvm: warning: kernel $(re_quote "$WORK/k.bin") is $(stat -c %s "$WORK/k.bin") bytes, the snapshot's guest booted $(stat -c %s "$guest"): a guest reset will not boot it$" "$ERR"
+assert_grep "^pinvm: error: restart: kernel $(re_quote "$WORK/k.bin") is not the one the snapshot's guest booted " "$ERR"
+# The kernel the snapshot's again, the initrd rewritten.
+cp "$guest" "$WORK/k.bin"
+printf 'Z' | dd of="$WORK/rd" bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect_status 1 --name rsrd -- "$PINVM" restore "$WORK/rs2.snap" --max-resets 1 --timeout 120
+assert_grep "^pinvm: error: restart: initrd $(re_quote "$WORK/rd") is not the one the snapshot's guest booted \(sha256 [0-9a-f]{16}\.\.\.\)$" "$ERR"
+# A missing kernel is refused at the start, as for run.
+rm "$WORK/k.bin"
+expect_status 1 --name rsgone -- "$PINVM" restore "$WORK/rs2.snap" --timeout 120
+assert_grep "^pinvm: error: cannot read kernel $(re_quote "$WORK/k.bin"): No such file or directory$" "$ERR"
+assert_no_grep '^PVGUEST' "$OUT"
 
 # A machine with a disk the guest does not drive: saved (the disk's path,
 # size and idle transport), restored with the image reopened, counting on.
