@@ -15,7 +15,7 @@
  * MMIO on the bus (THR writes of lines, long lines, panic dumps; LSR, IIR,
  * RX, MSR reads; IER, LCR, MCR loopback, FCR writes; unmapped reads at
  * fresh addresses, the warning path; bad lengths; the flush of a stop) into
- * uartio, whose output
+ * uartio, with KVM's coalesced THR ring faked (below), whose output
  * goes to a conout ring and to the console watch (stamped console log,
  * verdict, event log); an "event loop" thread flushes, drains, ticks and
  * feeds input; every boot ends with the threads joined, then settle,
@@ -35,9 +35,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/kvm.h>
 
 #include "pinvm/conout.h"
 #include "pinvm/conwatch.h"
@@ -81,6 +85,77 @@ int gic_spi_line(int vm_fd, unsigned int spi, int level)
 	(void)spi;
 	(void)level;
 	return 0;
+}
+
+/*
+ * KVM's coalesced MMIO, faked: uartio.c is built here with
+ * -Dioctl=stress_ioctl, so registering the THR zone on FAKE_VM_FD
+ * succeeds, and a "vCPU" THR write inside the zone is queued in the shared
+ * ring as KVM does it (coalesced_mmio_write(): under the ring's lock, full
+ * at last + 1 == first, the entry written before last moves on), or exits
+ * as MMIO when the ring is full. A read-write lock stands for KVM's bus
+ * SRCU: once UNREGISTER returned, nothing more is queued.
+ */
+#define FAKE_VM_FD	1000
+
+static pthread_rwlock_t fake_zone_rw = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t fake_ring_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool fake_zone_on;
+static uint64_t fake_zone_addr;
+static unsigned long fake_zone_changes;
+
+int stress_ioctl(int fd, unsigned long req, ...)
+{
+	struct kvm_coalesced_mmio_zone *zone;
+	va_list ap;
+
+	va_start(ap, req);
+	zone = va_arg(ap, struct kvm_coalesced_mmio_zone *);
+	va_end(ap);
+	if (fd != FAKE_VM_FD) {
+		errno = EBADF;
+		return -1;
+	}
+	if (req != KVM_REGISTER_COALESCED_MMIO && req != KVM_UNREGISTER_COALESCED_MMIO) {
+		errno = ENOTTY;
+		return -1;
+	}
+	pthread_rwlock_wrlock(&fake_zone_rw);
+	fake_zone_on = req == KVM_REGISTER_COALESCED_MMIO;
+	fake_zone_addr = zone->addr;
+	fake_zone_changes++;
+	pthread_rwlock_unlock(&fake_zone_rw);
+	return 0;
+}
+
+/* A guest write KVM would queue: true when it went into the ring. */
+static bool fake_kvm_coalesce(struct kvm_coalesced_mmio_ring *ring, unsigned int max,
+			      uint64_t addr, unsigned int len, uint8_t val)
+{
+	bool queued = false;
+
+	pthread_rwlock_rdlock(&fake_zone_rw);
+	if (ring && fake_zone_on && addr == fake_zone_addr && len == 1) {
+		uint32_t insert;
+
+		pthread_mutex_lock(&fake_ring_lock);
+		insert = __atomic_load_n(&ring->last, __ATOMIC_RELAXED);
+		if (insert < max &&
+		    (insert + 1) % max != __atomic_load_n(&ring->first, __ATOMIC_ACQUIRE)) {
+			struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[insert];
+
+			e->phys_addr = addr;
+			e->len = len;
+			e->pio = 0;
+			memset(e->data, 0, sizeof(e->data));
+			e->data[0] = val;
+			__atomic_store_n(&ring->last, (insert + 1) % max, __ATOMIC_RELEASE);
+			queued = true;
+		}
+		pthread_mutex_unlock(&fake_ring_lock);
+	}
+	pthread_rwlock_unlock(&fake_zone_rw);
+	return queued;
 }
 
 /* ---- helpers ---- */
@@ -300,6 +375,9 @@ struct rig {
 	bool reader_stop;
 	unsigned int stops;		/* the watch's stop callback */
 	uint64_t unmapped_base;		/* a fresh unmapped range each boot */
+	struct kvm_coalesced_mmio_ring *ring;	/* the fake KVM's page */
+	unsigned int ring_max;
+	unsigned long coalesced;	/* THR writes queued in it (atomic) */
 };
 
 struct vcpu_arg {
@@ -341,6 +419,10 @@ static void vcpu_mmio(struct rig *rig, uint64_t addr, unsigned int len, bool is_
 {
 	uint8_t data[16];
 
+	if (is_write && fake_kvm_coalesce(rig->ring, rig->ring_max, addr, len, val)) {
+		__atomic_add_fetch(&rig->coalesced, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	memset(data, 0, sizeof(data));
 	data[0] = val;
 	(void)mmio_dispatch(&rig->bus, addr, data, len, is_write);
@@ -488,7 +570,12 @@ static void rig_run(unsigned int ms, const char *dir)
 	mmio_init(&rig->bus, rig_unmapped, rig);
 	r = conout_new(pfd[1], CONOUT_RING_SIZE, &rig->conout);
 	CHECK(!r, "conout_new: %d", r);
-	uartio_init(&rig->uartio, -1, UART_BASE, 1, rig_out, rig);
+	uartio_init(&rig->uartio, FAKE_VM_FD, UART_BASE, 1, rig_out, rig);
+	rig->ring = aligned_alloc(4096, 4096);
+	CHECK(rig->ring, "out of memory");
+	memset(rig->ring, 0, 4096);
+	rig->ring_max = (4096 - sizeof(*rig->ring)) / sizeof(rig->ring->coalesced_mmio[0]);
+	uartio_set_ring(&rig->uartio, rig->ring, 4096);
 	r = mmio_register(&rig->bus, UART_BASE, 0x1000, uartio_mmio, &rig->uartio);
 	CHECK(!r, "mmio_register: %d", r);
 	rig->out_r = pfd[0];
@@ -536,7 +623,10 @@ static void rig_run(unsigned int ms, const char *dir)
 	evlog_close(&rig->evlog);
 	(void)close(pfd[0]);
 	(void)close(pfd[1]);
-	fprintf(stderr, "stress_console: part 2: %u boots, %u watch stops\n", boots, rig->stops);
+	fprintf(stderr, "stress_console: part 2: %u boots, %u watch stops, %lu THR writes coalesced, %lu zone changes\n",
+		boots, rig->stops, rig->coalesced, fake_zone_changes);
+	CHECK(rig->coalesced > 0, "the coalesced ring was never used");
+	free(rig->ring);
 	free(rig);
 }
 
