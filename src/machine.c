@@ -631,6 +631,13 @@ void machine_get_info(struct machine *m, struct machine_info *ret)
 
 void machine_close(struct machine *m)
 {
+	/*
+	 * A vCPU thread left behind may still return from KVM_RUN into its
+	 * kvm_run mapping, the MMIO bus, the UART and console, the run state:
+	 * all of it stays until the process ends, which the caller does next.
+	 */
+	if (m->threads_left)
+		return;
 	uartio_destroy(&m->uartio);
 	/* The I/O threads end before the RAM they read goes. */
 	for (unsigned int i = 0; i < m->nr_disks; i++)

@@ -1140,6 +1140,15 @@ static int cmd_run_or_restore(int argc, char **argv)
 out:
 	machine_close(&m);
 	ctl_close(&ctl);
+	if (m.threads_left) {
+		/*
+		 * A vCPU thread left behind still points into this frame (the
+		 * machine, its config, the event log): end the process here,
+		 * without returning past them (machine_close()).
+		 */
+		(void)fsync(log.fd);
+		exit(status);
+	}
 	evlog_close(&log);
 	free(snap_buf);
 	free(snap);

@@ -450,10 +450,10 @@ static int runloop_park_threads(struct machine *m)
 	return -r;
 }
 
-/* The parked vCPU threads end; each is given until a common deadline. */
-static void runloop_end_threads(struct machine *m)
+unsigned int runloop_end_threads(struct machine *m)
 {
 	struct timespec deadline;
+	unsigned int left = 0;
 
 	pthread_mutex_lock(&m->lock);
 	m->threads_end = true;
@@ -465,12 +465,16 @@ static void runloop_end_threads(struct machine *m)
 	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
 		if (!m->vcpus[i].thread_started)
 			continue;
-		if (pthread_timedjoin_np(m->vcpus[i].thread, NULL, &deadline))
+		if (pthread_timedjoin_np(m->vcpus[i].thread, NULL, &deadline)) {
 			/* Left behind: the process ends soon, and the thread with it. */
 			pr_warn("vCPU %u's thread did not end within %d ms", i,
 				RUNLOOP_JOIN_TIMEOUT_MS);
+			left++;
+		}
 		m->vcpus[i].thread_started = false;
 	}
+	m->threads_left += left;
+	return left;
 }
 
 /* ---- the control socket (ctl.h), on the event loop's thread ---- */
@@ -977,7 +981,7 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			evlog_emit(m->log, "restart", "\"count\":%u", m->restarts);
 		}
 	}
-	runloop_end_threads(m);
+	(void)runloop_end_threads(m);
 	uartio_flush(&m->uartio);
 	conwatch_finish(&m->watch);
 	if (m->conout)

@@ -64,6 +64,15 @@ extern const struct vcpu_ops runloop_vcpu_ops;
 /** runloop_init() - the run state of a new machine (called by machine_init()). */
 void runloop_init(struct machine *m);
 
+/**
+ * runloop_end_threads() - the parked vCPU threads end; each is joined until a
+ * common deadline RUNLOOP_JOIN_TIMEOUT_MS away. A thread not joined by then
+ * is left behind, with a warning, and counted in m->threads_left (see
+ * machine_close()). Called by runloop_run() at the end of the run.
+ * Returns: the number of threads left behind by this call.
+ */
+unsigned int runloop_end_threads(struct machine *m);
+
 /** runloop_destroy() - release it (called by machine_close()). */
 void runloop_destroy(struct machine *m);
 

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The end of a run without KVM: a vCPU thread that does not end within
+ * RUNLOOP_JOIN_TIMEOUT_MS is left behind and counted, and machine_close()
+ * then releases nothing that thread can still use (its kvm_run mapping, the
+ * vCPU table, the run state): the thread, once it moves again, reads them
+ * without a fault (issue 12: a SIGSEGV after a park or join timeout).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "harness.h"
+#include "pinvm/machine.h"
+#include "pinvm/runloop.h"
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* A vCPU thread stuck (in KVM_RUN, say) past the join deadline, then moving on. */
+struct stuck {
+	struct machine *m;
+	struct vcpu *vcpu;
+	unsigned int ms;
+	bool done;		/* atomic */
+	uint32_t seen;
+};
+
+static void *stuck_thread(void *arg)
+{
+	struct stuck *st = arg;
+	struct kvm_run *run = st->vcpu->run;	/* as vcpu_run_boot() holds it */
+
+	sleep_ms(st->ms);
+	/* Back from KVM_RUN: the exit, then the run state (runloop_op_stopping() and co.). */
+	st->seen = __atomic_load_n(&run->exit_reason, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&st->m->lock);
+	st->seen += st->m->vcpus[0].id;
+	pthread_mutex_unlock(&st->m->lock);
+	__atomic_store_n(&st->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+START_TEST(test_left_behind_thread_keeps_its_machine)
+{
+	struct machine_config cfg;
+	struct evlog log;
+	struct machine m;
+	struct stuck st;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *run;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_cpus = 1;
+	cfg.console_none = true;
+	evlog_init(&log);
+	machine_init(&m, &cfg, &log);
+	m.vcpus = calloc(1, sizeof(*m.vcpus));
+	ck_assert_ptr_nonnull(m.vcpus);
+	run = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(run, MAP_FAILED);
+	m.vcpus[0].fd = -1;
+	m.vcpus[0].run = run;
+	m.vcpus[0].run_size = page;
+	m.nr_vcpus = 1;
+
+	st = (struct stuck){ .m = &m, .vcpu = &m.vcpus[0], .ms = RUNLOOP_JOIN_TIMEOUT_MS + 1500 };
+	ck_assert_int_eq(pthread_create(&m.vcpus[0].thread, NULL, stuck_thread, &st), 0);
+	m.vcpus[0].thread_started = true;
+	m.threads = 1;
+
+	ck_assert_uint_eq(runloop_end_threads(&m), 1);
+	ck_assert_uint_eq(m.threads_left, 1);
+	ck_assert(!__atomic_load_n(&st.done, __ATOMIC_ACQUIRE));
+
+	/* Before the fix: the mapping and the table went here, and the thread faulted. */
+	machine_close(&m);
+	for (int i = 0; i < 100 && !__atomic_load_n(&st.done, __ATOMIC_ACQUIRE); i++)
+		sleep_ms(50);
+	ck_assert(__atomic_load_n(&st.done, __ATOMIC_ACQUIRE));
+	ck_assert_uint_eq(st.seen, 0);
+	/* As main.c would then: the process ends; here the test's own cleanup. */
+	pthread_detach(m.vcpus[0].thread);
+}
+END_TEST
+
+START_TEST(test_threads_that_end_are_joined)
+{
+	struct machine_config cfg;
+	struct evlog log;
+	struct machine m;
+	struct stuck st;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *run;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_cpus = 1;
+	cfg.console_none = true;
+	evlog_init(&log);
+	machine_init(&m, &cfg, &log);
+	m.vcpus = calloc(1, sizeof(*m.vcpus));
+	ck_assert_ptr_nonnull(m.vcpus);
+	run = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(run, MAP_FAILED);
+	m.vcpus[0].fd = -1;
+	m.vcpus[0].run = run;
+	m.vcpus[0].run_size = page;
+	m.nr_vcpus = 1;
+
+	st = (struct stuck){ .m = &m, .vcpu = &m.vcpus[0], .ms = 10 };
+	ck_assert_int_eq(pthread_create(&m.vcpus[0].thread, NULL, stuck_thread, &st), 0);
+	m.vcpus[0].thread_started = true;
+	m.threads = 1;
+
+	ck_assert_uint_eq(runloop_end_threads(&m), 0);
+	ck_assert_uint_eq(m.threads_left, 0);
+	ck_assert(__atomic_load_n(&st.done, __ATOMIC_ACQUIRE));
+	ck_assert(!m.vcpus[0].thread_started);
+	machine_close(&m);
+	ck_assert_ptr_null(m.vcpus);
+}
+END_TEST
+
+static Suite *runloop_suite(void)
+{
+	Suite *s = suite_create("runloop");
+	TCase *tc = tcase_create("end");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_left_behind_thread_keeps_its_machine);
+	tcase_add_test(tc, test_threads_that_end_are_joined);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return harness_run(runloop_suite());
+}
