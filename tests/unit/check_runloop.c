@@ -50,29 +50,35 @@ static void *stuck_thread(void *arg)
 	return NULL;
 }
 
+/* A machine with one vCPU whose kvm_run is an anonymous page: what runloop_end_threads() and machine_close() touch. */
+static void fake_machine(struct machine *m, struct machine_config *cfg, struct evlog *log)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *run;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->nr_cpus = 1;
+	cfg->console_none = true;
+	evlog_init(log);
+	machine_init(m, cfg, log);
+	m->vcpus = calloc(1, sizeof(*m->vcpus));
+	ck_assert_ptr_nonnull(m->vcpus);
+	run = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(run, MAP_FAILED);
+	m->vcpus[0].fd = -1;
+	m->vcpus[0].run = run;
+	m->vcpus[0].run_size = page;
+	m->nr_vcpus = 1;
+}
+
 START_TEST(test_left_behind_thread_keeps_its_machine)
 {
 	struct machine_config cfg;
 	struct evlog log;
 	struct machine m;
 	struct stuck st;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	void *run;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.nr_cpus = 1;
-	cfg.console_none = true;
-	evlog_init(&log);
-	machine_init(&m, &cfg, &log);
-	m.vcpus = calloc(1, sizeof(*m.vcpus));
-	ck_assert_ptr_nonnull(m.vcpus);
-	run = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ck_assert_ptr_ne(run, MAP_FAILED);
-	m.vcpus[0].fd = -1;
-	m.vcpus[0].run = run;
-	m.vcpus[0].run_size = page;
-	m.nr_vcpus = 1;
-
+	fake_machine(&m, &cfg, &log);
 	st = (struct stuck){ .m = &m, .vcpu = &m.vcpus[0], .ms = RUNLOOP_JOIN_TIMEOUT_MS + 1500 };
 	ck_assert_int_eq(pthread_create(&m.vcpus[0].thread, NULL, stuck_thread, &st), 0);
 	m.vcpus[0].thread_started = true;
@@ -99,23 +105,8 @@ START_TEST(test_threads_that_end_are_joined)
 	struct evlog log;
 	struct machine m;
 	struct stuck st;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	void *run;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.nr_cpus = 1;
-	cfg.console_none = true;
-	evlog_init(&log);
-	machine_init(&m, &cfg, &log);
-	m.vcpus = calloc(1, sizeof(*m.vcpus));
-	ck_assert_ptr_nonnull(m.vcpus);
-	run = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ck_assert_ptr_ne(run, MAP_FAILED);
-	m.vcpus[0].fd = -1;
-	m.vcpus[0].run = run;
-	m.vcpus[0].run_size = page;
-	m.nr_vcpus = 1;
-
+	fake_machine(&m, &cfg, &log);
 	st = (struct stuck){ .m = &m, .vcpu = &m.vcpus[0], .ms = 10 };
 	ck_assert_int_eq(pthread_create(&m.vcpus[0].thread, NULL, stuck_thread, &st), 0);
 	m.vcpus[0].thread_started = true;
