@@ -19,11 +19,14 @@
 #include <linux/virtio_mmio.h>
 
 #include "pinvm/crash.h"
+#include "pinvm/io.h"
 #include "pinvm/log.h"
 #include "pinvm/sandbox.h"
 
 void disk_init(struct disk *d, const char *path, bool ro, unsigned int index)
 {
+	pthread_condattr_t ca;
+
 	memset(d, 0, sizeof(*d));
 	d->path = path;
 	d->ro = ro;
@@ -31,7 +34,11 @@ void disk_init(struct disk *d, const char *path, bool ro, unsigned int index)
 	d->fd = d->kick_fd = d->irq_fd = d->quit_fd = -1;
 	d->vm_fd = -1;
 	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->idle, NULL);
+	/* stops and snapshots wait on it with a deadline (io_deadline()) */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->idle, &ca);
+	pthread_condattr_destroy(&ca);
 }
 
 int disk_open(struct disk *d, char *why, size_t why_size)
@@ -286,15 +293,29 @@ void disk_reset(struct disk *d)
 	pthread_mutex_unlock(&d->lock);
 }
 
-int disk_stop(struct disk *d)
+/* Wait up to @wait_ms for the request in flight (d->lock held). Returns: 0; -ETIMEDOUT. */
+static int disk_wait_idle(struct disk *d, unsigned int wait_ms)
 {
-	int r = 0;
+	struct timespec deadline = io_deadline(wait_ms);
+
+	while (d->busy)
+		if (pthread_cond_timedwait(&d->idle, &d->lock, &deadline) == ETIMEDOUT)
+			return d->busy ? -ETIMEDOUT : 0;
+	return 0;
+}
+
+int disk_stop(struct disk *d, unsigned int wait_ms)
+{
+	int r;
 
 	pthread_mutex_lock(&d->lock);
 	d->stopped = true;
-	while (d->busy)
-		pthread_cond_wait(&d->idle, &d->lock);
+	r = disk_wait_idle(d, wait_ms);
+	if (r)
+		d->stuck = true;
 	pthread_mutex_unlock(&d->lock);
+	if (r)
+		return r;
 	/* The guest's writes reach the disk even without its FLUSH (a hibernation image has none). */
 	if (d->fd >= 0 && !d->ro) {
 		d->syncs++;
@@ -308,15 +329,16 @@ int disk_stop(struct disk *d)
 
 /* ---- snapshots ---- */
 
-int disk_freeze(struct disk *d)
+int disk_freeze(struct disk *d, unsigned int wait_ms)
 {
-	int r = 0;
+	int r;
 
 	pthread_mutex_lock(&d->lock);
 	d->frozen = true;
-	while (d->busy)
-		pthread_cond_wait(&d->idle, &d->lock);
+	r = disk_wait_idle(d, wait_ms);
 	pthread_mutex_unlock(&d->lock);
+	if (r)
+		return r;
 	if (d->fd >= 0 && !d->ro && fdatasync(d->fd) < 0)
 		r = -errno;
 	return r;

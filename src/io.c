@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Whole writes to a file descriptor, and files replaced atomically. */
+/* Whole writes to a file descriptor, files replaced atomically, and deadlines of timed waits. */
 #include "pinvm/io.h"
 
 #include <dirent.h>
@@ -11,11 +11,26 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* "NAME" + ".tmp." + mkstemp(3)'s six characters, [A-Za-z0-9]. */
 #define IO_TMP_INFIX	".tmp."
 #define IO_TMP_RANDOM	6
+
+struct timespec io_deadline(unsigned int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
 
 int io_write_all(int fd, const void *buf, size_t len)
 {

@@ -1142,8 +1142,8 @@ out:
 	ctl_close(&ctl);
 	if (m.threads_left) {
 		/*
-		 * A vCPU thread left behind still points into this frame (the
-		 * machine, its config, the event log): end the process here,
+		 * A vCPU or disk I/O thread left behind still points into this
+		 * frame (the machine, its config, the event log): end the process here,
 		 * without returning past them (machine_close()).
 		 */
 		(void)fsync(log.fd);

@@ -22,6 +22,7 @@
 #include "pinvm/console.h"
 #include "pinvm/conwatch.h"
 #include "pinvm/ctl.h"
+#include "pinvm/io.h"
 #include "pinvm/log.h"
 #include "pinvm/machine.h"
 #include "pinvm/psci.h"
@@ -66,21 +67,6 @@ int runloop_block_signals(void)
 static bool runloop_stopping(const struct machine *m)
 {
 	return __atomic_load_n(&m->stopping, __ATOMIC_SEQ_CST);
-}
-
-/* A deadline @ms from now on CLOCK_MONOTONIC. */
-static struct timespec runloop_deadline(unsigned int ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
 }
 
 /* ---- stops, kicks, pauses ---- */
@@ -160,7 +146,7 @@ static bool runloop_pause_others(struct machine *m, unsigned int self)
  */
 int runloop_pause_all(struct machine *m)
 {
-	struct timespec deadline = runloop_deadline(RUNLOOP_PARK_TIMEOUT_MS);
+	struct timespec deadline = io_deadline(RUNLOOP_PARK_TIMEOUT_MS);
 	int r = 0;
 
 	pthread_mutex_lock(&m->lock);
@@ -420,7 +406,7 @@ static void runloop_begin_boot(struct machine *m)
 	__atomic_store_n(&m->offcheck_req, false, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&m->stopping, false, __ATOMIC_SEQ_CST);
 	m->paused = m->parked = 0;
-	m->offcheck_next = runloop_deadline(RUNLOOP_OFFCHECK_MS);
+	m->offcheck_next = io_deadline(RUNLOOP_OFFCHECK_MS);
 	m->offcheck_cpu_ns = UINT64_MAX;
 	m->boot++;
 	pthread_cond_broadcast(&m->boot_cond);
@@ -433,7 +419,7 @@ static void runloop_begin_boot(struct machine *m)
  */
 static int runloop_park_threads(struct machine *m)
 {
-	struct timespec deadline = runloop_deadline(RUNLOOP_PARK_TIMEOUT_MS);
+	struct timespec deadline = io_deadline(RUNLOOP_PARK_TIMEOUT_MS);
 	int r = 0;
 
 	pthread_mutex_lock(&m->lock);
@@ -524,8 +510,11 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* The disks: no request in flight or taken until the state is written, the images synced. */
 	for (unsigned int i = 0; i < m->nr_disks && !r; i++) {
-		r = disk_freeze(&m->disks[i]);
-		if (r)
+		r = disk_freeze(&m->disks[i], DISK_WAIT_MS);
+		if (r == -ETIMEDOUT)
+			snprintf(why, sizeof(why), "disk %s: a request to the image did not finish within %d s",
+				 m->disks[i].name, DISK_WAIT_MS / 1000);
+		else if (r)
 			snprintf(why, sizeof(why), "disk %s: fdatasync: %s", m->disks[i].name,
 				 strerror(-r));
 	}
@@ -662,7 +651,7 @@ static void runloop_offcheck_tick(struct machine *m, const struct timespec *now)
 	 */
 	if (m->ctl_paused) {
 		m->offcheck_cpu_ns = UINT64_MAX;
-		m->offcheck_next = runloop_deadline(RUNLOOP_OFFCHECK_MS);
+		m->offcheck_next = io_deadline(RUNLOOP_OFFCHECK_MS);
 		return;
 	}
 	ns = runloop_vcpu_cpu_ns(m);
@@ -674,7 +663,7 @@ static void runloop_offcheck_tick(struct machine *m, const struct timespec *now)
 		vcpu_kick(&m->vcpus[0]);
 	}
 	m->offcheck_cpu_ns = ns;
-	m->offcheck_next = runloop_deadline(RUNLOOP_OFFCHECK_MS);
+	m->offcheck_next = io_deadline(RUNLOOP_OFFCHECK_MS);
 }
 
 /* Wait for a stop while serving stdin; returns with the vCPU threads parked. */
@@ -785,19 +774,25 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 	return r;
 }
 
-/*
- * The boot is over (its vCPUs parked, or not within the bound): no disk
- * takes a new request, the one in flight completes, and every writable
- * image is fdatasync'ed, whatever ended the boot (a guest's hibernation
- * image is written without a FLUSH).
- */
-static void runloop_stop_disks(struct machine *m)
+int runloop_stop_disks(struct machine *m, char *why, size_t why_size)
 {
+	int ret = 0;
+
 	for (unsigned int i = 0; i < m->nr_disks; i++) {
 		struct disk *d = &m->disks[i];
 		char path[512];
-		int r = disk_stop(d);
+		int r = disk_stop(d, DISK_WAIT_MS);
 
+		if (r == -ETIMEDOUT) {
+			m->threads_left++;
+			evlog_emit(m->log, "disk_error", "\"disk\":\"%s\",\"path\":%s,\"error\":\"a request did not finish within %d s\"",
+				   d->name, evlog_json_str(d->path, path, sizeof(path)), DISK_WAIT_MS / 1000);
+			if (!ret)
+				log_say(why, why_size, "disk %s (%s): a request to the image did not finish within %d s (stuck in the host kernel): pinvm stops without it, and without syncing the image",
+					d->name, d->path, DISK_WAIT_MS / 1000);
+			ret = r;
+			continue;
+		}
 		if (r)
 			pr_warn("disk %s (%s): fdatasync failed: %s: the guest's writes may not be on stable storage",
 				d->name, d->path, strerror(-r));
@@ -805,6 +800,7 @@ static void runloop_stop_disks(struct machine *m)
 			evlog_emit(m->log, "disk_error", "\"disk\":\"%s\",\"path\":%s,\"error\":\"fdatasync: %s\"",
 				   d->name, evlog_json_str(d->path, path, sizeof(path)), strerror(-r));
 	}
+	return ret;
 }
 
 /* The event-log record of a boot's stop. */
@@ -947,12 +943,18 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 		runloop_begin_boot(m);
 		r = runloop_events(m, sig_fd, timer_fd, &con);
 		/* Every stop: the queues stop, the request in flight ends, writable images synced. */
-		runloop_stop_disks(m);
 		if (r) {
+			char disk_why[512];
+
+			if (runloop_stop_disks(m, disk_why, sizeof(disk_why)))
+				pr_warn("%s", disk_why);
 			log_say(why, why_size, "vCPU threads did not stop within %d ms",
 				RUNLOOP_PARK_TIMEOUT_MS);
 			break;
 		}
+		r = runloop_stop_disks(m, why, why_size);
+		if (r)
+			break;
 		/*
 		 * The output still queued was printed before the vCPUs parked: a
 		 * pattern line or a panic's end in it comes before a stop the

@@ -59,6 +59,7 @@ struct disk {
 	bool hold;			/* a reset waits: take no new request */
 	bool stopped;			/* the boot ended: take no request until disk_reset() */
 	bool frozen;			/* a snapshot is taken: take no request until disk_thaw() */
+	bool stuck;			/* a request outlasted a stop's wait: its thread is left */
 	uint64_t syncs;			/* fdatasync calls at stops */
 	int sync_error;			/* the last failed one's -errno, 0: none */
 	struct virtq_chain chain;	/* the I/O thread's */
@@ -94,19 +95,31 @@ int disk_start(struct disk *d);
 /** disk_reset() - the power-on state (in-place restart): a device reset; requests are taken again. */
 void disk_reset(struct disk *d);
 
-/**
- * disk_stop() - the boot ends: no new request, the one in flight completes,
- * a writable image is fdatasync'ed (counted in d->syncs).
- * Returns: 0; -errno of fdatasync (also kept in d->sync_error).
+/*
+ * How long a stop or a snapshot waits for the request in flight. A request
+ * is one preadv/pwritev of the image; one that takes longer is stuck in
+ * the kernel (a hung NFS server, a FUSE daemon that does not answer, a
+ * failing disk), and pinvm does not wait for it any longer.
  */
-int disk_stop(struct disk *d);
+#define DISK_WAIT_MS	10000
+
+/**
+ * disk_stop() - the boot ends: no new request, the one in flight completes
+ * (up to @wait_ms), a writable image is fdatasync'ed (counted in d->syncs).
+ * Returns: 0; -errno of fdatasync (also kept in d->sync_error); -ETIMEDOUT:
+ * the request in flight did not come back within @wait_ms: d->stuck is set,
+ * nothing is synced, and the I/O thread may never end (disk_close() must
+ * not be called: the caller leaves the machine as it is and exits).
+ */
+int disk_stop(struct disk *d, unsigned int wait_ms);
 
 /**
  * disk_freeze() - before a snapshot (vCPUs held): take no new request,
- * wait for the one in flight, fdatasync a writable image.
- * Returns: 0; -errno of fdatasync.
+ * wait for the one in flight (up to @wait_ms), fdatasync a writable image.
+ * Returns: 0; -errno of fdatasync; -ETIMEDOUT: the request in flight did
+ * not come back within @wait_ms (the disk stays frozen until disk_thaw()).
  */
-int disk_freeze(struct disk *d);
+int disk_freeze(struct disk *d, unsigned int wait_ms);
 
 /** disk_thaw() - after a snapshot the guest goes on: serve what it queued meanwhile. */
 void disk_thaw(struct disk *d);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Whole writes to a file descriptor, and files replaced atomically. */
+/* Whole writes to a file descriptor, files replaced atomically, and deadlines of timed waits. */
 #ifndef PINVM_IO_H
 #define PINVM_IO_H
 
 #include <stddef.h>
+#include <time.h>
 
 /**
  * io_write_all() - write all @len bytes of @buf to @fd, retrying after
@@ -26,5 +27,12 @@ int io_write_all(int fd, const void *buf, size_t len);
  * syncing or renaming (the temporary file is removed again).
  */
 int io_write_file_atomic(const char *path, const void *buf, size_t len);
+
+/**
+ * io_deadline() - the CLOCK_MONOTONIC time @ms milliseconds from now, for
+ * pthread_cond_timedwait() on a condition variable of that clock
+ * (pthread_condattr_setclock()).
+ */
+struct timespec io_deadline(unsigned int ms);
 
 #endif

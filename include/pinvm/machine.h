@@ -147,7 +147,7 @@ struct machine {
 	unsigned int boot;		/* bumped to start a boot; 0: none yet */
 	unsigned int threads;		/* vCPU threads started */
 	bool threads_end;		/* parked vCPU threads end instead */
-	unsigned int threads_left;	/* vCPU threads that did not end (runloop_end_threads()) */
+	unsigned int threads_left;	/* threads that did not end: vCPUs' (runloop_end_threads()), disks' with a stuck request */
 
 	/* devices with state in a snapshot (snapshot.h) */
 	struct snapshot_device devices[SNAPSHOT_MAX_DEVICES];
@@ -220,11 +220,11 @@ void machine_get_info(struct machine *m, struct machine_info *ret);
 
 /**
  * machine_close() - free everything; accepts a machine at any stage after
- * machine_init(). With vCPU threads left behind (m->threads_left, a park or
- * join that timed out), nothing they can reach is released (the vCPUs'
- * kvm_run mappings and fds, the VM, RAM, the MMIO bus and devices, the
- * console, the run state): such a thread may still leave KVM_RUN and use
- * them. The caller must then end the process without releasing @m or what
+ * machine_init(). With threads left behind (m->threads_left: a vCPU's park
+ * or join that timed out, a disk's request stuck in the kernel at a stop),
+ * nothing they can reach is released (the vCPUs' kvm_run mappings and fds,
+ * the VM, RAM, the MMIO bus and devices, the console, the run state): such
+ * a thread may still leave KVM_RUN, or its preadv/pwritev, and use them. The caller must then end the process without releasing @m or what
  * it points to either (exit(), not a return past them).
  */
 void machine_close(struct machine *m);

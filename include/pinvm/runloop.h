@@ -73,6 +73,20 @@ void runloop_init(struct machine *m);
  */
 unsigned int runloop_end_threads(struct machine *m);
 
+/**
+ * runloop_stop_disks() - the boot is over (its vCPUs parked, or not within
+ * the bound): no disk takes a new request, the one in flight completes, and
+ * every writable image is fdatasync'ed, whatever ended the boot (a guest's
+ * hibernation image is written without a FLUSH); a failed fdatasync is a
+ * warning and a disk_error record. A request that does not come back
+ * within DISK_WAIT_MS is stuck in the host kernel: its I/O thread is left
+ * behind like a vCPU thread (counted in m->threads_left, see
+ * machine_close()), with a disk_error record, and the run must end.
+ * Called by runloop_run() at every stop.
+ * Returns: 0; -ETIMEDOUT: some disk's request is stuck (@why says which).
+ */
+int runloop_stop_disks(struct machine *m, char *why, size_t why_size);
+
 /** runloop_destroy() - release it (called by machine_close()). */
 void runloop_destroy(struct machine *m);
 

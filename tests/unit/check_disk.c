@@ -14,10 +14,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/virtio_blk.h>
@@ -225,7 +227,7 @@ START_TEST(test_io_thread)
 	/* a stop: nothing more is served until the reset of a restart; the image is synced */
 	fake_init(f);
 	driver_up();
-	ck_assert_int_eq(disk_stop(&d), 0);
+	ck_assert_int_eq(disk_stop(&d, DISK_WAIT_MS), 0);
 	ck_assert_uint_eq(d.syncs, 1);
 	request(0, VIRTIO_BLK_T_IN, 1);
 	kick();
@@ -250,7 +252,7 @@ START_TEST(test_ro_no_sync)
 	kick();
 	wait_used(1);
 	ck_assert_uint_eq(*(uint8_t *)fake_ptr(f, FAKE_BUF + 0x800), VIRTIO_BLK_S_IOERR);
-	ck_assert_int_eq(disk_stop(&d), 0);
+	ck_assert_int_eq(disk_stop(&d, DISK_WAIT_MS), 0);
 	ck_assert_uint_eq(d.syncs, 0);
 	disk_close(&d);
 }
@@ -347,6 +349,82 @@ START_TEST(test_reset_waits_for_request)
 }
 END_TEST
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A request "in flight" (busy, as the I/O thread sets it) that ends after 100 ms. */
+static void *end_request_later(void *arg)
+{
+	struct disk *x = arg;
+
+	usleep(100000);
+	pthread_mutex_lock(&x->lock);
+	x->busy = false;
+	pthread_cond_broadcast(&x->idle);
+	pthread_mutex_unlock(&x->lock);
+	return NULL;
+}
+
+/*
+ * A request stuck in the kernel (a hung NFS server, a FUSE daemon that does
+ * not answer) holds a stop or a snapshot only until the wait's end: the
+ * stop says -ETIMEDOUT and marks the disk stuck, without an fdatasync. The
+ * stuck preadv is simulated: busy set as the I/O thread sets it around one.
+ */
+START_TEST(test_stuck_request_bounded)
+{
+	pthread_t t;
+	long long t0, took;
+
+	attach_and_start(false);
+	driver_up();
+	pthread_mutex_lock(&d.lock);
+	d.busy = true;
+	pthread_mutex_unlock(&d.lock);
+
+	t0 = mono_ms();
+	ck_assert_int_eq(disk_freeze(&d, 200), -ETIMEDOUT);
+	took = mono_ms() - t0;
+	ck_assert_int_ge(took, 200);
+	ck_assert_int_lt(took, 2000);
+	/* (no disk_thaw(): its kick would let the I/O thread clear busy) */
+
+	t0 = mono_ms();
+	ck_assert_int_eq(disk_stop(&d, 300), -ETIMEDOUT);
+	took = mono_ms() - t0;
+	ck_assert_int_ge(took, 300);
+	ck_assert_int_lt(took, 2000);
+	ck_assert(d.stuck);
+	ck_assert_uint_eq(d.syncs, 0);
+
+	/* the request comes back at last (a reset waits for it, unbounded) */
+	pthread_mutex_lock(&d.lock);
+	d.busy = false;
+	pthread_mutex_unlock(&d.lock);
+	disk_reset(&d);
+	d.stuck = false;
+	/* a request that does come back within the wait: the stop waits for it, then syncs */
+	pthread_mutex_lock(&d.lock);
+	d.busy = true;
+	pthread_mutex_unlock(&d.lock);
+	ck_assert_int_eq(pthread_create(&t, NULL, end_request_later, &d), 0);
+	t0 = mono_ms();
+	ck_assert_int_eq(disk_stop(&d, DISK_WAIT_MS), 0);
+	took = mono_ms() - t0;
+	ck_assert_int_ge(took, 90);
+	ck_assert_int_lt(took, DISK_WAIT_MS);
+	ck_assert(!d.stuck);
+	ck_assert_uint_eq(d.syncs, 1);
+	pthread_join(t, NULL);
+	disk_close(&d);
+}
+END_TEST
+
 static uint8_t *save_state(size_t *len)
 {
 	uint8_t *buf;
@@ -371,7 +449,7 @@ START_TEST(test_snapshot_roundtrip)
 	kick();
 	wait_used(1);
 	/* frozen: the request the guest queues now stays in the ring */
-	ck_assert_int_eq(disk_freeze(&d), 0);
+	ck_assert_int_eq(disk_freeze(&d, DISK_WAIT_MS), 0);
 	request(1, VIRTIO_BLK_T_OUT, 9);
 	memset(fake_ptr(f, FAKE_BUF + 0x1000 + 512), 0xa5, 512);
 	kick();
@@ -409,7 +487,7 @@ START_TEST(test_snapshot_roundtrip)
 	ck_assert_uint_eq(sector[511], 0xa5);
 
 	/* frozen and thawed: what was queued meanwhile is served */
-	ck_assert_int_eq(disk_freeze(&d), 0);
+	ck_assert_int_eq(disk_freeze(&d, DISK_WAIT_MS), 0);
 	request(2, VIRTIO_BLK_T_IN, 3);
 	kick();
 	usleep(100000);
@@ -470,6 +548,7 @@ static Suite *disk_suite(void)
 	tcase_add_test(tc, test_ro_no_sync);
 	tcase_add_test(tc, test_broken_queue);
 	tcase_add_test(tc, test_reset_waits_for_request);
+	tcase_add_test(tc, test_stuck_request_bounded);
 	tcase_add_test(tc, test_snapshot_roundtrip);
 	tcase_add_test(tc, test_snapshot_refusals);
 	suite_add_tcase(s, tc);

@@ -4,9 +4,13 @@
  * RUNLOOP_JOIN_TIMEOUT_MS is left behind and counted, and machine_close()
  * then releases nothing that thread can still use (its kvm_run mapping, the
  * vCPU table, the run state): the thread, once it moves again, reads them
- * without a fault (issue 12: a SIGSEGV after a park or join timeout).
+ * without a fault (issue 12: a SIGSEGV after a park or join timeout). A
+ * disk whose request is stuck in the host kernel at a stop is not waited
+ * for past DISK_WAIT_MS, and its I/O thread is counted as left behind too.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +20,7 @@
 #include <linux/kvm.h>
 
 #include "harness.h"
+#include "pinvm/disk.h"
 #include "pinvm/machine.h"
 #include "pinvm/runloop.h"
 
@@ -121,6 +126,50 @@ START_TEST(test_threads_that_end_are_joined)
 }
 END_TEST
 
+START_TEST(test_stuck_disk_request_ends_the_run)
+{
+	struct machine_config cfg;
+	struct evlog log;
+	struct machine m;
+	char why[512], *dir = harness_tmpdir(), *logpath = harness_path(dir, "events.jsonl");
+	char rec[1024] = "";
+	struct timespec t0, t1;
+	FILE *in;
+
+	fake_machine(&m, &cfg, &log);
+	ck_assert_int_eq(evlog_open(&log, logpath), 0);
+	disk_init(&m.disks[0], "vda.img", false, 0);
+	disk_init(&m.disks[1], "vdb.img", true, 1);
+	m.nr_disks = 2;
+	/* vda's request "in flight" (as its I/O thread marks one) never comes back */
+	m.disks[0].busy = true;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(runloop_stop_disks(&m, why, sizeof(why)), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_ge(t1.tv_sec - t0.tv_sec, DISK_WAIT_MS / 1000 - 1);
+	ck_assert_int_le(t1.tv_sec - t0.tv_sec, DISK_WAIT_MS / 1000 + 5);
+	ck_assert_str_eq(why, "disk vda (vda.img): a request to the image did not finish within 10 s (stuck in the host kernel): pinvm stops without it, and without syncing the image");
+	ck_assert_uint_eq(m.threads_left, 1);
+	ck_assert(m.disks[0].stuck && !m.disks[1].stuck);
+	ck_assert_uint_eq(m.disks[0].syncs, 0);
+	in = fopen(logpath, "r");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(fgets(rec, sizeof(rec), in));
+	fclose(in);
+	ck_assert_ptr_nonnull(strstr(rec, "\"type\":\"disk_error\",\"disk\":\"vda\",\"path\":\"vda.img\",\"error\":\"a request did not finish within 10 s\""));
+
+	/* machine_close() leaves a machine with a thread left behind alone */
+	machine_close(&m);
+	ck_assert_ptr_nonnull(m.vcpus);
+	m.disks[0].busy = false;
+	evlog_close(&log);
+	harness_rmtree(dir);
+	free(dir);
+	free(logpath);
+}
+END_TEST
+
 static Suite *runloop_suite(void)
 {
 	Suite *s = suite_create("runloop");
@@ -129,6 +178,7 @@ static Suite *runloop_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_left_behind_thread_keeps_its_machine);
 	tcase_add_test(tc, test_threads_that_end_are_joined);
+	tcase_add_test(tc, test_stuck_disk_request_ends_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
