@@ -4,7 +4,7 @@
 # The benchmark runs, inside the emulated arm64 host that tests/bench/run
 # boots (busybox sh; tests/bench/init calls it). Every measured run prints
 #
-#   PINVM-BENCH: run SCENARIO CONTENDER I WALL_US USER_US SYS_US MAXRSS_KIB STATUS OUT_BYTES
+#   PINVM-BENCH: run SCENARIO CONTENDER I WALL_US USER_US SYS_US MAXRSS_KIB STATUS OUT_BYTES MINFLT MAJFLT
 #
 # and a run whose status or output is not the expected one also prints
 # "PINVM-BENCH: bad ..." with the end of its output. Within a scenario the
@@ -24,7 +24,9 @@
 # (an extended regex over "launch restart smp linux psci linux-fw snapshot"), BASE (yes: also run
 # /bench/bin/pinvm-base, the binary to compare with), KVMTOOL (yes: also run
 # /bench/bin/lkvm, kvmtool), SECCOMP_LENS (the lengths of pinvm's filters,
-# for the sandboxed floor).
+# for the sandboxed floor), ATS (names of more pinvm binaries,
+# /bench/bin/at-NAME, measured in the launch scenario only: tests/bench/run
+# --at NAME=FILE, e.g. one per commit to find where a launch got slower).
 
 B=/bench
 M=$B/bin/measure
@@ -43,6 +45,7 @@ SCENARIOS=${SCENARIOS:-.}
 BASE=${BASE:-no}
 KVMTOOL=${KVMTOOL:-no}
 SECCOMP_LENS=${SECCOMP_LENS:-159,61,47}
+ATS=${ATS:-}
 LKVM=$B/bin/lkvm
 # kvmtool keeps its control sockets in $HOME/.lkvm
 export HOME=/tmp
@@ -57,6 +60,13 @@ say() {
 pinvms() {
 	echo pinvm
 	[ "$BASE" = yes ] && echo pinvm-base
+}
+
+# the --at binaries, in the order given (launch scenario only)
+ats() {
+	for _a in $ATS; do
+		echo "at-$_a"
+	done
 }
 
 # counted SCENARIO CONTENDER CMD...: one more run, not timed, that counts
@@ -99,7 +109,7 @@ one() {
 	fi
 	set -- $("$M" -o "$OUT" -- "$@")
 	_bytes=$(wc -c <"$OUT")
-	say "run $_s $_c $_i $1 $2 $3 $4 $5 $_bytes"
+	say "run $_s $_c $_i $1 $2 $3 $4 $5 $_bytes $6 $7"
 	if [ "$5" != "$_want" ]; then
 		say "bad $_s $_c $_i: exit status $5, expected $_want"
 	elif [ -n "$_expect" ] && ! grep -Eq -e "$_expect" "$OUT"; then
@@ -135,7 +145,7 @@ scenario_launch() {
 		one launch floor "$i" 0 '' "$FLOOR" "$TINY_OFF"
 		one launch floor-gic "$i" 0 '' "$FLOOR" --gic "$TINY_OFF"
 		one launch floor-sandbox "$i" 0 '' "$FLOOR" --gic --seccomp "$SECCOMP_LENS" "$TINY_OFF"
-		for p in $(pinvms); do
+		for p in $(pinvms) $(ats); do
 			one launch "$p" "$i" 0 '' "$B/bin/$p" run --kernel "$TINY_OFF"
 		done
 		# What the seccomp filter costs a start (it is on by default).
@@ -365,13 +375,14 @@ scenario_snapshot() {
 	done
 }
 
-say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE kvmtool=$KVMTOOL seccomp=$SECCOMP_LENS"
-for p in $(pinvms); do
+_ats=$(echo $ATS | tr ' ' ,)
+say "config runs=$RUNS linux_runs=$LINUX_RUNS resets=$RESETS scenarios=$SCENARIOS base=$BASE kvmtool=$KVMTOOL seccomp=$SECCOMP_LENS ats=${_ats:--}"
+for p in $(pinvms) $(ats); do
 	say "binary $p $(wc -c <"$B/bin/$p") bytes"
 done
 [ "$KVMTOOL" = yes ] && say "binary kvmtool $(wc -c <"$LKVM") bytes"
 # One unmeasured run of each binary first: page cache and KVM warm.
-for p in $(pinvms); do
+for p in $(pinvms) $(ats); do
 	"$B/bin/$p" run --kernel "$TINY_OFF" >/dev/null 2>&1
 done
 "$FLOOR" "$TINY_OFF"

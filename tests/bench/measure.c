@@ -7,11 +7,14 @@
  * CMD gets stdin from /dev/null and stdout + stderr into FILE (default
  * /dev/null). One line goes to our stdout when it has exited:
  *
- *   <wall_us> <user_us> <sys_us> <maxrss_kib> <status>
+ *   <wall_us> <user_us> <sys_us> <maxrss_kib> <status> <minflt> <majflt>
  *
  * wall: CLOCK_MONOTONIC from before fork() to after wait4(), so process
  * creation and teardown count. user, sys, maxrss: the child's rusage from
  * wait4() (all its threads). status: the exit status, or 128 + signal.
+ * minflt, majflt: the child's page faults (rusage): minor ones are served
+ * from memory (page cache, zero pages: the loader's and the program's own
+ * first touches), major ones needed I/O.
  *
  * Linux records the high-water RSS of the forked copy of this program at
  * exec time too (signal->maxrss), so maxrss is never below our own RSS
@@ -88,7 +91,8 @@ int main(int argc, char **argv)
 	}
 	t1 = now_us();
 
-	printf("%lld %lld %lld %ld %d\n", t1 - t0, tv_us(&ru.ru_utime), tv_us(&ru.ru_stime),
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%lld %lld %lld %ld %d %ld %ld\n", t1 - t0, tv_us(&ru.ru_utime), tv_us(&ru.ru_stime),
+	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       ru.ru_minflt, ru.ru_majflt);
 	return 0;
 }
