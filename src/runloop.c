@@ -39,6 +39,7 @@ void runloop_init(struct machine *m)
 	pthread_cond_init(&m->cond, &attr);
 	pthread_cond_init(&m->boot_cond, &attr);
 	pthread_condattr_destroy(&attr);
+	m->disk_wait_ms = DISK_WAIT_MS;
 }
 
 void runloop_destroy(struct machine *m)
@@ -510,10 +511,10 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* The disks: no request in flight or taken until the state is written, the images synced. */
 	for (unsigned int i = 0; i < m->nr_disks && !r; i++) {
-		r = disk_freeze(&m->disks[i], DISK_WAIT_MS);
+		r = disk_freeze(&m->disks[i], m->disk_wait_ms);
 		if (r == -ETIMEDOUT)
-			snprintf(why, sizeof(why), "disk %s: a request to the image did not finish within %d s",
-				 m->disks[i].name, DISK_WAIT_MS / 1000);
+			snprintf(why, sizeof(why), "disk %s: a request to the image did not finish within %g s",
+				 m->disks[i].name, m->disk_wait_ms / 1000.0);
 		else if (r)
 			snprintf(why, sizeof(why), "disk %s: fdatasync: %s", m->disks[i].name,
 				 strerror(-r));
@@ -781,15 +782,15 @@ int runloop_stop_disks(struct machine *m, char *why, size_t why_size)
 	for (unsigned int i = 0; i < m->nr_disks; i++) {
 		struct disk *d = &m->disks[i];
 		char path[512];
-		int r = disk_stop(d, DISK_WAIT_MS);
+		int r = disk_stop(d, m->disk_wait_ms);
 
 		if (r == -ETIMEDOUT) {
 			m->threads_left++;
-			evlog_emit(m->log, "disk_error", "\"disk\":\"%s\",\"path\":%s,\"error\":\"a request did not finish within %d s\"",
-				   d->name, evlog_json_str(d->path, path, sizeof(path)), DISK_WAIT_MS / 1000);
+			evlog_emit(m->log, "disk_error", "\"disk\":\"%s\",\"path\":%s,\"error\":\"a request did not finish within %g s\"",
+				   d->name, evlog_json_str(d->path, path, sizeof(path)), m->disk_wait_ms / 1000.0);
 			if (!ret)
-				log_say(why, why_size, "disk %s (%s): a request to the image did not finish within %d s (stuck in the host kernel): pinvm stops without it, and without syncing the image",
-					d->name, d->path, DISK_WAIT_MS / 1000);
+				log_say(why, why_size, "disk %s (%s): a request to the image did not finish within %g s (stuck in the host kernel): pinvm stops without it, and without syncing the image",
+					d->name, d->path, m->disk_wait_ms / 1000.0);
 			ret = r;
 			continue;
 		}

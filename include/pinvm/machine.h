@@ -148,6 +148,7 @@ struct machine {
 	unsigned int threads;		/* vCPU threads started */
 	bool threads_end;		/* parked vCPU threads end instead */
 	unsigned int threads_left;	/* threads that did not end: vCPUs' (runloop_end_threads()), disks' with a stuck request */
+	unsigned int disk_wait_ms;	/* a stop's or snapshot's wait for a disk request (DISK_WAIT_MS; tests shorten it) */
 
 	/* devices with state in a snapshot (snapshot.h) */
 	struct snapshot_device devices[SNAPSHOT_MAX_DEVICES];
