@@ -8,16 +8,16 @@
 # (--on-panic ignore: the load is the panic loop, not the panic verdict,
 # which case 213 tests).
 # rounds: the load runs $ROUNDS times (the long tier, docs/testing.md)
-# timeout: 120
+# timeout: 105
 . "$LIB"
 
 # The rig's panic=-1 would reboot at once; the guest's own default is 0.
 # shellcheck disable=SC2034 # read by linux_cmdline (lib.sh)
 LINUX_BASE_CMDLINE="console=ttyS0 quiet"
 rounds=$(stress_rounds) || exit 1
-# One round (CI) waits 60 s; the long tier's rounds 40 s each (issue 12 asks
+# One round (CI) waits 45 s; the long tier's rounds 40 s each (issue 12 asks
 # for a short --timeout there; the quiet boot reaches its panic in 15-25 s).
-limit=60
+limit=45
 [ "$rounds" -gt 1 ] && limit=40
 i=0
 while [ "$i" -lt "$rounds" ]; do
