@@ -398,7 +398,7 @@ int disk_state_save(struct disk *d, uint8_t *buf, size_t len)
 int disk_state_load(struct disk *d, const struct diskstate *s, char *why, size_t why_size)
 {
 	struct virtq *q = &d->t.vq;
-	bool live;
+	bool live, pending;
 
 	if (s->size != d->size) {
 		log_say(why, why_size, "disk %s: the image %s is %" PRIu64 " bytes, the snapshot's guest had %" PRIu64 " (its size changed)",
@@ -439,10 +439,22 @@ int disk_state_load(struct disk *d, const struct diskstate *s, char *why, size_t
 	}
 	q->broken = s->broken;
 	live = virtio_mmio_live(&d->t);
+	pending = s->isr != 0;
 	pthread_mutex_unlock(&d->lock);
 	/* What the guest queued before the snapshot is served once the I/O thread runs. */
 	if (live)
 		disk_op_kick(d);
+	/*
+	 * An interrupt the device raised that the guest had not acknowledged:
+	 * KVM may inject an irqfd's SPI from a work queue, so the vGIC state
+	 * saved right after the request's completion (a snapshot's freeze)
+	 * need not show it yet, and the restored driver would wait for it
+	 * forever. Raised again (after the vGIC's state, restored before the
+	 * devices'); the driver reads InterruptStatus, so a second one is
+	 * harmless.
+	 */
+	if (live && pending)
+		disk_op_interrupt(d);
 	return 0;
 }
 
