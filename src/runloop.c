@@ -490,11 +490,23 @@ static void runloop_ctl_status(struct machine *m, char *line, size_t size)
 		 m->psci_impl == PSCI_IMPL_PINVM ? "pinvm" : "kvm", up);
 }
 
+/* Milliseconds from now to @deadline (CLOCK_MONOTONIC), 0 once it has passed. */
+static unsigned int runloop_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (unsigned int)ms : 0;
+}
+
 /* snapshot, snapshot-stop: the vCPUs held, the state written to @fd. */
 static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 {
 	char why[CTL_ANSWER_MAX - 16], line[CTL_ANSWER_MAX];
-	struct timespec t0, t1;
+	struct timespec t0, t1, disk_deadline;
 	uint64_t bytes = 0;
 	int r = 0;
 
@@ -510,8 +522,9 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	uartio_flush(&m->uartio);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* The disks: no request in flight or taken until the state is written, the images synced. */
+	disk_deadline = io_deadline(m->disk_wait_ms);
 	for (unsigned int i = 0; i < m->nr_disks && !r; i++) {
-		r = disk_freeze(&m->disks[i], m->disk_wait_ms);
+		r = disk_freeze(&m->disks[i], runloop_ms_left(&disk_deadline));
 		if (r == -ETIMEDOUT)
 			snprintf(why, sizeof(why), "disk %s: a request to the image did not finish within %g s",
 				 m->disks[i].name, m->disk_wait_ms / 1000.0);
@@ -777,12 +790,14 @@ static int runloop_events(struct machine *m, int sig_fd, int timer_fd, struct co
 
 int runloop_stop_disks(struct machine *m, char *why, size_t why_size)
 {
+	/* One wait for all of them: k stuck disks hold a stop disk_wait_ms, not k times that. */
+	struct timespec deadline = io_deadline(m->disk_wait_ms);
 	int ret = 0;
 
 	for (unsigned int i = 0; i < m->nr_disks; i++) {
 		struct disk *d = &m->disks[i];
 		char path[512];
-		int r = disk_stop(d, m->disk_wait_ms);
+		int r = disk_stop(d, runloop_ms_left(&deadline));
 
 		if (r == -ETIMEDOUT) {
 			m->threads_left++;
@@ -954,8 +969,6 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 			break;
 		}
 		r = runloop_stop_disks(m, why, why_size);
-		if (r)
-			break;
 		/*
 		 * The output still queued was printed before the vCPUs parked: a
 		 * pattern line or a panic's end in it comes before a stop the
@@ -963,6 +976,9 @@ int runloop_run(struct machine *m, struct stop *ret_stop, char *why, size_t why_
 		 */
 		(void)conwatch_settle(&m->watch, s, runloop_guest_stop(s));
 		runloop_log_stop(m, s);
+		/* A disk request stuck in the kernel: the stop is recorded, the run ends (status 1). */
+		if (r)
+			break;
 		/* A panic's dump ends in a reset (panic=-1, panic=N): the panic decides. */
 		if (s->kind == STOP_RESET || s->kind == STOP_RESET2)
 			(void)conwatch_reset(&m->watch, s);

@@ -19,7 +19,9 @@
  *    request in flight is complete (the I/O thread takes no new one), then
  *    the transport forgets everything, before the trapping write returns.
  *  - Stop (disk_stop(), every end of a boot): the queue stops, the request
- *    in flight completes, and a writable image is fdatasync'ed.
+ *    in flight completes (waited for up to DISK_WAIT_MS: one stuck in the
+ *    host kernel leaves the thread behind), and a writable image is
+ *    fdatasync'ed (that call itself is not bounded).
  * Locking: d->lock guards the transport and the I/O thread's state; the
  * MMIO bus lock is taken before it (disk_mmio() runs under it).
  */
