@@ -14,7 +14,8 @@
  * wait4() (all its threads). status: the exit status, or 128 + signal.
  * minflt, majflt: the child's page faults (rusage): minor ones are served
  * from memory (page cache, zero pages: the loader's and the program's own
- * first touches), major ones needed I/O.
+ * first touches), major ones needed I/O. Like maxrss they include the
+ * forked copy of this program before exec (the process-only row's ~29).
  *
  * Linux records the high-water RSS of the forked copy of this program at
  * exec time too (signal->maxrss), so maxrss is never below our own RSS

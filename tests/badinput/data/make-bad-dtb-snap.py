@@ -3,8 +3,10 @@
 # Writes bad-dtb.snap (or the path given): tiny.snap's machine with a dtb
 # section that is not a flattened device tree (a restore keeps the DTB as
 # its machine's: the parser takes only a whole one, docs/snapshot.md).
-import sys
+import os, sys
 sys.dont_write_bytecode = True
+# snapgen.py sits beside this script (also under python3 -P, which leaves the script's folder out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import snapgen
 
 dtb = (snapgen.DTB, b'not a device tree, though long enough for its header')

@@ -4,8 +4,10 @@
 # (device section disk-vda, docs/snapshot.md) whose state is of version 2,
 # a version this pinvm does not read; the file itself is well-formed.
 # A second argument sets the version (scripts/fuzz seeds with 1 too).
-import struct, sys
+import os, struct, sys
 sys.dont_write_bytecode = True
+# snapgen.py sits beside this script (also under python3 -P, which leaves the script's folder out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import snapgen
 
 path = b'disk.img\0'

@@ -4,8 +4,10 @@
 # 1 vCPU, 4 MiB of RAM with one stored page, for the bad-input corpus to
 # truncate, poke and relabel. tests/badinput/run and scripts/fuzz run it
 # (generated, never committed).
-import sys
+import os, sys
 sys.dont_write_bytecode = True
+# snapgen.py sits beside this script (also under python3 -P, which leaves the script's folder out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import snapgen
 
 snapgen.write(sys.argv[1] if len(sys.argv) > 1 else 'tiny.snap', snapgen.tiny_sections())
