@@ -32,6 +32,17 @@ struct timespec io_deadline(unsigned int ms)
 	return ts;
 }
 
+unsigned int io_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (unsigned int)ms : 0;
+}
+
 int io_write_all(int fd, const void *buf, size_t len)
 {
 	for (size_t off = 0; off < len;) {

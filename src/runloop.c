@@ -490,18 +490,6 @@ static void runloop_ctl_status(struct machine *m, char *line, size_t size)
 		 m->psci_impl == PSCI_IMPL_PINVM ? "pinvm" : "kvm", up);
 }
 
-/* Milliseconds from now to @deadline (CLOCK_MONOTONIC), 0 once it has passed. */
-static unsigned int runloop_ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-	long long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
-	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms > 0 ? (unsigned int)ms : 0;
-}
-
 /* snapshot, snapshot-stop: the vCPUs held, the state written to @fd. */
 static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 {
@@ -524,7 +512,7 @@ static void runloop_ctl_snapshot(struct machine *m, enum ctl_cmd cmd, int fd)
 	/* The disks: no request in flight or taken until the state is written, the images synced. */
 	disk_deadline = io_deadline(m->disk_wait_ms);
 	for (unsigned int i = 0; i < m->nr_disks && !r; i++) {
-		r = disk_freeze(&m->disks[i], runloop_ms_left(&disk_deadline));
+		r = disk_freeze(&m->disks[i], io_ms_left(&disk_deadline));
 		if (r == -ETIMEDOUT)
 			snprintf(why, sizeof(why), "disk %s: a request to the image did not finish within %g s",
 				 m->disks[i].name, m->disk_wait_ms / 1000.0);
@@ -797,7 +785,7 @@ int runloop_stop_disks(struct machine *m, char *why, size_t why_size)
 	for (unsigned int i = 0; i < m->nr_disks; i++) {
 		struct disk *d = &m->disks[i];
 		char path[512];
-		int r = disk_stop(d, runloop_ms_left(&deadline));
+		int r = disk_stop(d, io_ms_left(&deadline));
 
 		if (r == -ETIMEDOUT) {
 			m->threads_left++;

@@ -35,4 +35,10 @@ int io_write_file_atomic(const char *path, const void *buf, size_t len);
  */
 struct timespec io_deadline(unsigned int ms);
 
+/**
+ * io_ms_left() - milliseconds from now to @deadline (an io_deadline()), 0
+ * once it has passed: one deadline shared by several bounded waits.
+ */
+unsigned int io_ms_left(const struct timespec *deadline);
+
 #endif

@@ -225,8 +225,9 @@ void machine_get_info(struct machine *m, struct machine_info *ret);
  * or join that timed out, a disk's request stuck in the kernel at a stop),
  * nothing they can reach is released (the vCPUs' kvm_run mappings and fds,
  * the VM, RAM, the MMIO bus and devices, the console, the run state): such
- * a thread may still leave KVM_RUN, or its preadv/pwritev, and use them. The caller must then end the process without releasing @m or what
- * it points to either (exit(), not a return past them).
+ * a thread may still leave KVM_RUN, or its preadv/pwritev, and use them.
+ * The caller must then end the process without releasing @m or what it
+ * points to either (exit(), not a return past them).
  */
 void machine_close(struct machine *m);
 

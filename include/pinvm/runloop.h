@@ -79,9 +79,10 @@ unsigned int runloop_end_threads(struct machine *m);
  * every writable image is fdatasync'ed, whatever ended the boot (a guest's
  * hibernation image is written without a FLUSH); a failed fdatasync is a
  * warning and a disk_error record. A request that does not come back
- * within m->disk_wait_ms (DISK_WAIT_MS) is stuck in the host kernel: its I/O thread is left
- * behind like a vCPU thread (counted in m->threads_left, see
- * machine_close()), with a disk_error record, and the run must end.
+ * within m->disk_wait_ms (DISK_WAIT_MS, one wait for all disks) is stuck
+ * in the host kernel: its I/O thread is left behind like a vCPU thread
+ * (counted in m->threads_left, see machine_close()), with a disk_error
+ * record, and the run must end.
  * Called by runloop_run() at every stop.
  * Returns: 0; -ETIMEDOUT: some disk's request is stuck (@why says which).
  */

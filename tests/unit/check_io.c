@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -267,6 +268,27 @@ START_TEST(test_killed_writer)
 }
 END_TEST
 
+/* A deadline and what is left of it: carried across the second, then 0 once passed. */
+START_TEST(test_deadline)
+{
+	struct timespec now, d;
+	unsigned int left;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d = io_deadline(1999);
+	ck_assert_int_ge(d.tv_nsec, 0);
+	ck_assert_int_lt(d.tv_nsec, 1000000000L);
+	ck_assert_int_ge(d.tv_sec, now.tv_sec + 1);
+	ck_assert_int_le(d.tv_sec, now.tv_sec + 3);
+	left = io_ms_left(&d);
+	ck_assert_uint_gt(left, 1000);
+	ck_assert_uint_le(left, 1999);
+	d = io_deadline(20);
+	usleep(60000);
+	ck_assert_uint_eq(io_ms_left(&d), 0);
+}
+END_TEST
+
 static Suite *io_suite(void)
 {
 	Suite *s = suite_create("io");
@@ -281,6 +303,10 @@ static Suite *io_suite(void)
 	tcase_add_test(tc, test_not_regular_kept);
 	tcase_add_test(tc, test_foreign_kept);
 	tcase_add_test(tc, test_killed_writer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("deadline");
+	tcase_add_test(tc, test_deadline);
 	suite_add_tcase(s, tc);
 	return s;
 }
