@@ -23,7 +23,8 @@
  *
  * Seconds: STRESS_SECONDS (default 10), shared by the two parts. The
  * modules that call into KVM or arm64-only code (crash.c, sandbox.c, the
- * vGIC line) are stubbed below: they play no part in the memory here.
+ * vGIC line) are stubbed (native_stubs.c): they play no part in the memory
+ * here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,47 +46,10 @@
 
 #include "pinvm/conout.h"
 #include "pinvm/conwatch.h"
-#include "pinvm/crash.h"
 #include "pinvm/evlog.h"
-#include "pinvm/gic.h"
 #include "pinvm/log.h"
 #include "pinvm/mmio.h"
-#include "pinvm/sandbox.h"
 #include "pinvm/uartio.h"
-
-/* ---- stubs of the arm64/KVM-only modules conout.c and uartio.c call ---- */
-
-int crash_thread_enter(const char *role, const char *name, long index)
-{
-	(void)role;
-	(void)name;
-	(void)index;
-	return 0;
-}
-
-void crash_thread_leave(void)
-{
-}
-
-int crash_reserve(unsigned int n)
-{
-	(void)n;
-	return 0;
-}
-
-int sandbox_install_thread(enum sandbox_class cls)
-{
-	(void)cls;
-	return 0;
-}
-
-int gic_spi_line(int vm_fd, unsigned int spi, int level)
-{
-	(void)vm_fd;
-	(void)spi;
-	(void)level;
-	return 0;
-}
 
 /*
  * KVM's coalesced MMIO, faked: uartio.c is built here with

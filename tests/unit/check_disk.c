@@ -127,6 +127,17 @@ static uint32_t rd(uint64_t off)
 	return v;
 }
 
+/* d.busy as the I/O thread leaves it: read under the disk's lock. */
+static bool disk_busy(void)
+{
+	bool b;
+
+	pthread_mutex_lock(&d.lock);
+	b = d.busy;
+	pthread_mutex_unlock(&d.lock);
+	return b;
+}
+
 static void wr(uint64_t off, uint32_t v)
 {
 	disk_mmio(&d, off, (uint8_t *)&v, 4, true);
@@ -219,7 +230,7 @@ START_TEST(test_io_thread)
 			request(s, VIRTIO_BLK_T_OUT, s);
 		kick();
 		wr(VIRTIO_MMIO_STATUS, 0);	/* returns once nothing is in flight */
-		ck_assert(!d.busy);
+		ck_assert(!disk_busy());
 		ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
 		ck_assert_uint_le(fake_used_idx(f), 2);
 	}
@@ -335,13 +346,12 @@ START_TEST(test_reset_waits_for_request)
 	avail[2] = 0;
 	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
 	kick();
-	/* the I/O thread took it (busy is read racily: a test) */
-	for (int i = 0; i < 100000 && !__atomic_load_n(&d.busy, __ATOMIC_RELAXED) &&
-			!__atomic_load_n(used_idx, __ATOMIC_RELAXED); i++)
+	/* the I/O thread took it (busy is read under the lock, as disk.c writes it) */
+	for (int i = 0; i < 100000 && !disk_busy() && !__atomic_load_n(used_idx, __ATOMIC_RELAXED); i++)
 		usleep(10);
 	wr(VIRTIO_MMIO_STATUS, 0);
 	ck_assert_uint_eq(__atomic_load_n(used_idx, __ATOMIC_ACQUIRE), 1);
-	ck_assert(!d.busy);
+	ck_assert(!disk_busy());
 	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS), 0);
 	disk_close(&d);
 	free(bigimg);

@@ -56,21 +56,20 @@ static inline void fake_avail(struct fake *f, uint16_t size, uint16_t head)
 
 	memcpy(a + 4 + 2 * (f->avail_idx % size), &head, 2);
 	f->avail_idx++;
-	memcpy(a + 2, &f->avail_idx, 2);
+	/* The entry before the index, as a driver publishes it (the device's thread reads it). */
+	__atomic_store_n((uint16_t *)(a + 2), f->avail_idx, __ATOMIC_RELEASE);
 }
 
 static inline void fake_set_avail_idx(struct fake *f, uint16_t idx)
 {
 	f->avail_idx = idx;
-	memcpy(fake_ptr(f, FAKE_AVAIL) + 2, &idx, 2);
+	__atomic_store_n((uint16_t *)fake_ptr(f, FAKE_AVAIL + 2), idx, __ATOMIC_RELEASE);
 }
 
 static inline uint16_t fake_used_idx(struct fake *f)
 {
-	uint16_t v;
-
-	memcpy(&v, fake_ptr(f, FAKE_USED) + 2, 2);
-	return v;
+	/* Then the elements it covers (fake_used()). */
+	return __atomic_load_n((uint16_t *)fake_ptr(f, FAKE_USED + 2), __ATOMIC_ACQUIRE);
 }
 
 /* The used element @n: its id and len. */
