@@ -124,11 +124,15 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 		return 0;
 	if (__atomic_load_n(&q->broken, __ATOMIC_RELAXED))
 		return -EPROTO;
-	avail_idx = virtq_load16(q->avail + 2);
+	/*
+	 * The ring entries and descriptors the index publishes are read after
+	 * it (the driver's wmb before its index store): an acquire load, which
+	 * ThreadSanitizer sees, where a relaxed load and a fence would do the
+	 * same on the CPU but not in its model.
+	 */
+	avail_idx = __atomic_load_n((const uint16_t *)(q->avail + 2), __ATOMIC_ACQUIRE);
 	if (avail_idx == q->last_avail)
 		return 0;
-	/* The ring entries the index publishes, after the index (the driver's wmb). */
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if ((uint16_t)(avail_idx - q->last_avail) > q->size) {
 		__atomic_store_n(&q->broken, true, __ATOMIC_RELAXED);	/* vm-virtio#196: no re-reading stale slots */
 		return -EPROTO;

@@ -224,6 +224,8 @@ START_TEST(test_io_thread)
 
 	/* a reset with requests coming: each is complete or never started */
 	for (int round = 0; round < 50; round++) {
+		/* nothing in flight, and the thread off the rings, before they are wiped */
+		wr(VIRTIO_MMIO_STATUS, 0);
 		fake_init(f);
 		driver_up();
 		for (uint16_t s = 0; s < 2; s++)
