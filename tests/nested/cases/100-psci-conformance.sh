@@ -33,8 +33,13 @@ for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
 			# --timeout, which would cost its whole length on every host).
 			bg_start "psci-$v" -- "$PINVM" run --kernel "$guest" --cpus 2 --psci "$v" \
 				--event-log "$WORK/psci-$v.jsonl" --cmdline "test=psci"
-			wait_for '^PVGUEST: psci transcript end' "$OUT" 90 ||
-				{ kill -TERM "$BG_PID"; bg_wait 143 30; show "$OUT" "$ERR"; fail "PSCI 0.1: no transcript end"; }
+			if ! wait_for '^PVGUEST: psci transcript end' "$OUT" 90; then
+				bg_alive && kill -KILL "$BG_PID"
+				wait "$BG_PID"
+				_st=$?
+				show "$OUT" "$ERR"
+				fail "PSCI 0.1: no transcript end (the run ended with status $_st; 137: killed, still running after 90 s)"
+			fi
 			sleep 1
 			if ! bg_alive; then
 				wait "$BG_PID"
