@@ -61,7 +61,16 @@ while [ "$r" -lt "$rounds" ]; do
 	expect_status 0 --name restored -- "$PINVM" restore "$WORK/disk.snap" --timeout 400
 	assert_no_grep 'init reached|Booting Linux' "$OUT"
 	cat "$WORK/first.out" "$OUT" | tr -d '\r' | sed -n 's/^PINVM-GUEST: disk block \([0-9]*\)$/\1/p' >"$WORK/seq"
-	seq 1 $n | cmp -s - "$WORK/seq" || { show "$WORK/first.out" "$OUT"; fail "the blocks are not 1 to $n once each across the restore (last before: $last)"; }
+	if ! seq 1 $n | cmp -s - "$WORK/seq"; then
+		# where the two outputs join, byte by byte, and which numbers differ
+		echo "end of first.out:"
+		tail -c 120 "$WORK/first.out" | od -c | sed 's/^/  /'
+		echo "start of the restore's output:"
+		head -c 120 "$OUT" | od -c | sed 's/^/  /'
+		seq 1 $n | diff - "$WORK/seq" | head -n 20
+		show "$WORK/first.out" "$OUT"
+		fail "the blocks are not 1 to $n once each across the restore (last before: $last)"
+	fi
 	assert_no_grep 'disk: write [0-9]+ failed' "$OUT"
 	assert_grep '^PINVM-GUEST: disk verified: 0 bad of '"$n"'$' "$OUT"
 	assert_summary 'guest powered off' 0
