@@ -49,21 +49,19 @@ static inline void fake_desc(struct fake *f, uint16_t i, uint64_t addr, uint32_t
 	memcpy(p + 14, &next, 2);
 }
 
-/* Publish @head in the avail ring of a queue of @size. */
-static inline void fake_avail(struct fake *f, uint16_t size, uint16_t head)
-{
-	uint8_t *a = fake_ptr(f, FAKE_AVAIL);
-
-	memcpy(a + 4 + 2 * (f->avail_idx % size), &head, 2);
-	f->avail_idx++;
-	/* The entry before the index, as a driver publishes it (the device's thread reads it). */
-	__atomic_store_n((uint16_t *)(a + 2), f->avail_idx, __ATOMIC_RELEASE);
-}
-
+/* The avail index: a release store, as a driver publishes (the device's thread reads it). */
 static inline void fake_set_avail_idx(struct fake *f, uint16_t idx)
 {
 	f->avail_idx = idx;
 	__atomic_store_n((uint16_t *)fake_ptr(f, FAKE_AVAIL + 2), idx, __ATOMIC_RELEASE);
+}
+
+/* Publish @head in the avail ring of a queue of @size. */
+static inline void fake_avail(struct fake *f, uint16_t size, uint16_t head)
+{
+	memcpy(fake_ptr(f, FAKE_AVAIL) + 4 + 2 * (f->avail_idx % size), &head, 2);
+	/* the entry before the index */
+	fake_set_avail_idx(f, (uint16_t)(f->avail_idx + 1));
 }
 
 static inline uint16_t fake_used_idx(struct fake *f)
