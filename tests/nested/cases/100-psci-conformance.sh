@@ -23,6 +23,14 @@ accepted=$(sed -n 's/.*"accepted":\[\([^]]*\)\].*/\1/p' "$OUT" | tr -d '"' | tr 
 newest=${accepted##* }
 echo "host accepts: $accepted (newest $newest)"
 
+# ended WHAT [NOTE]: the PSCI 0.1 run is over before its SIGTERM: fail with its status.
+ended() {
+	wait "$BG_PID"
+	_st=$?
+	show "$OUT" "$ERR"
+	fail "PSCI 0.1: $1 (status $_st${2:+; $2})"
+}
+
 for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
 	case " $accepted " in
 	*" $v "*)
@@ -35,18 +43,10 @@ for v in 0.1 0.2 1.0 1.1 1.2 1.3; do
 				--event-log "$WORK/psci-$v.jsonl" --cmdline "test=psci"
 			if ! wait_for '^PVGUEST: psci transcript end' "$OUT" 90; then
 				bg_alive && kill -KILL "$BG_PID"
-				wait "$BG_PID"
-				_st=$?
-				show "$OUT" "$ERR"
-				fail "PSCI 0.1: no transcript end (the run ended with status $_st; 137: killed, still running after 90 s)"
+				ended "no transcript end" "137: killed, still running after 90 s"
 			fi
 			sleep 1
-			if ! bg_alive; then
-				wait "$BG_PID"
-				_st=$?
-				show "$OUT" "$ERR"
-				fail "PSCI 0.1: the run ended by itself (status $_st) after the transcript"
-			fi
+			bg_alive || ended "the run ended by itself after the transcript"
 			kill -TERM "$BG_PID"
 			bg_wait 143 30
 			assert_summary 'stopped by SIGTERM' 143
